@@ -1,0 +1,2 @@
+//! intoto-crypto
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! intoto-hash
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! intoto-rules
+#![forbid(unsafe_code)]

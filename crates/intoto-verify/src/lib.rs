@@ -1,0 +1,2 @@
+//! intoto-verify
+#![forbid(unsafe_code)]
