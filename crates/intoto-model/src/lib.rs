@@ -16,6 +16,7 @@ pub mod canonical;
 mod error;
 pub mod hex;
 pub mod json;
+pub mod pyjson;
 mod key;
 mod keyid;
 mod signed;
