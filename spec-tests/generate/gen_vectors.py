@@ -610,6 +610,28 @@ def make_signed():
         f.write_text(dump_dsse_dict(dd), encoding="utf-8")
         m.add(f"{base}.dsse.link.wrong-payloadtype", f.name, "link", "dsse", [base], "fail",
               note="payloadType changed after signing")
+        # duplicate keyids among signatures
+        good = SIGNED / f"{base}.metablock.layout.json"
+        dd = json.loads(good.read_text(encoding="utf-8"))
+        valid = dd["signatures"][0]
+        bad = dict(valid, sig=valid["sig"][:-4] + ("0000" if valid["sig"][-4:] != "0000" else "1111"))
+        dd["signatures"] = [bad, valid]
+        f = SIGNED / f"{base}.metablock.layout.dup-keyid-bad-first.json"
+        f.write_text(dump_metablock_dict(dd), encoding="utf-8")
+        m.add(f"{base}.metablock.layout.dup-keyid-bad-first", f.name, "layout", "metablock", [base], "fail",
+              note="two signatures with the verifying keyid: first invalid, second valid; only the first is checked")
+        dd["signatures"] = [valid, bad]
+        f = SIGNED / f"{base}.metablock.layout.dup-keyid-good-first.json"
+        f.write_text(dump_metablock_dict(dd), encoding="utf-8")
+        m.add(f"{base}.metablock.layout.dup-keyid-good-first", f.name, "layout", "metablock", [base], "pass",
+              note="two signatures with the verifying keyid: first valid, second invalid")
+        good = SIGNED / f"{base}.dsse.layout.json"
+        dd = json.loads(good.read_text(encoding="utf-8"))
+        dd["signatures"] = [dd["signatures"][0], dict(dd["signatures"][0])]
+        f = SIGNED / f"{base}.dsse.layout.dup-keyid.json"
+        f.write_text(dump_dsse_dict(dd), encoding="utf-8")
+        m.add(f"{base}.dsse.layout.dup-keyid", f.name, "layout", "dsse", [base], "fail",
+              note="the same valid signature twice in the envelope")
     finally:
         shutil.rmtree(tmp)
 
@@ -737,8 +759,78 @@ def make_observations():
         obs["private_formats"] = results
     finally:
         shutil.rmtree(tmp)
+    obs["crypto"] = crypto_checks()
     write_json(GEN / "observations.json", obs)
     return obs
+
+
+def crypto_checks():
+    """Signature encodings and parameters used by the reference signer/verifier."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, utils
+    from securesystemslib.signer import Key, Signature
+
+    res = {}
+    msg = b"in-toto conformance"
+
+    def verifies(keyname, sig_bytes):
+        kd = key_dict(keyname)
+        key = Key.from_dict(kd["keyid"], copy.deepcopy(kd))
+        try:
+            key.verify_signature(Signature(kd["keyid"], sig_bytes.hex()), msg)
+            return "valid"
+        except Exception as e:  # noqa: BLE001
+            return f"rejected ({type(e).__name__})"
+
+    # RSA: recover the PSS salt length from a reference signature (EMSA-PSS decode)
+    signer = load_crypto_signer_from_pkcs8_file(str(KEYS / "rsa3072.pem"))
+    sig = bytes.fromhex(signer.sign(msg).signature)
+    pub = serialization.load_pem_public_key((KEYS / "rsa3072.pub").read_bytes()).public_numbers()
+    em_len = (pub.n.bit_length() - 1 + 7) // 8
+    em = pow(int.from_bytes(sig, "big"), pub.e, pub.n).to_bytes(em_len, "big")
+    h_len = 32
+    masked_db, h = em[: em_len - h_len - 1], em[em_len - h_len - 1 : -1]
+    mask, counter = b"", 0
+    while len(mask) < len(masked_db):
+        mask += hashlib.sha256(h + counter.to_bytes(4, "big")).digest()
+        counter += 1
+    db = bytearray(a ^ b for a, b in zip(masked_db, mask))
+    db[0] &= 0xFF >> (8 * em_len - (pub.n.bit_length() - 1))
+    salt = bytes(db[db.index(1) + 1 :])
+    res["rsa"] = {
+        "default_scheme": key_dict("rsa3072")["scheme"],
+        "signature_len_bytes": len(sig),
+        "pss_trailer_0xbc": em[-1] == 0xBC,
+        "pss_salt_len_in_reference_signature": len(salt),
+        "verify_pss_salt_max_length": verifies("rsa3072", serialization.load_pem_private_key(
+            (KEYS / "rsa3072.pem").read_bytes(), None).sign(
+            msg, padding.PSS(padding.MGF1(hashes.SHA256()), padding.PSS.MAX_LENGTH), hashes.SHA256())),
+        "verify_pss_salt_0": verifies("rsa3072", serialization.load_pem_private_key(
+            (KEYS / "rsa3072.pem").read_bytes(), None).sign(
+            msg, padding.PSS(padding.MGF1(hashes.SHA256()), 0), hashes.SHA256())),
+        "verify_pkcs1v15_sha256_against_pss_key": verifies("rsa3072", serialization.load_pem_private_key(
+            (KEYS / "rsa3072.pem").read_bytes(), None).sign(msg, padding.PKCS1v15(), hashes.SHA256())),
+    }
+    for name, size, halg in (("ecdsa-p256", 32, hashes.SHA256()), ("ecdsa-p384", 48, hashes.SHA384())):
+        signer = load_crypto_signer_from_pkcs8_file(str(KEYS / f"{name}.pem"))
+        der = bytes.fromhex(signer.sign(msg).signature)
+        r, s_ = utils.decode_dss_signature(der)
+        raw = r.to_bytes(size, "big") + s_.to_bytes(size, "big")
+        priv = serialization.load_pem_private_key((KEYS / f"{name}.pem").read_bytes(), None)
+        other_hash = hashes.SHA384() if size == 32 else hashes.SHA256()
+        res[name] = {
+            "scheme": key_dict(name)["scheme"],
+            "signature_is_der_sequence": der[0] == 0x30,
+            "der_len_example": len(der),
+            "verify_raw_r_concat_s": verifies(name, raw),
+            "verify_der_with_matching_hash": verifies(name, priv.sign(msg, ec.ECDSA(halg))),
+            "verify_der_with_other_hash": verifies(name, priv.sign(msg, ec.ECDSA(other_hash))),
+        }
+    signer = load_crypto_signer_from_pkcs8_file(str(KEYS / "ed25519.pem"))
+    sig = signer.sign(msg).signature
+    res["ed25519"] = {"signature_hex_len": len(sig), "deterministic": sig == signer.sign(msg).signature,
+                      "keyval_public": key_dict("ed25519")["keyval"]["public"]}
+    return res
 
 
 def strip_getpass(out):
