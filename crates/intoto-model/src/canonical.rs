@@ -127,7 +127,10 @@ mod tests {
     #[test]
     fn escapes_only_quote_and_backslash() {
         let v = json!("a\"b\\c\n\u{1}\u{7f}é");
-        assert_eq!(encode(&v).unwrap(), "\"a\\\"b\\\\c\n\u{1}\u{7f}é\"".as_bytes());
+        assert_eq!(
+            encode(&v).unwrap(),
+            "\"a\\\"b\\\\c\n\u{1}\u{7f}é\"".as_bytes()
+        );
     }
 
     #[test]

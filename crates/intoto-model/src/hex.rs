@@ -29,7 +29,7 @@ pub enum HexError {
 
 /// Decodes hex (either case) into bytes.
 pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(HexError::OddLength(s.len()));
     }
     let digit = |offset: usize, c: u8| -> Result<u8, HexError> {
@@ -62,6 +62,12 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         assert_eq!(decode("abc").unwrap_err(), HexError::OddLength(3));
-        assert!(matches!(decode("zz"), Err(HexError::InvalidCharacter { character: 'z', offset: 0 })));
+        assert!(matches!(
+            decode("zz"),
+            Err(HexError::InvalidCharacter {
+                character: 'z',
+                offset: 0
+            })
+        ));
     }
 }

@@ -135,28 +135,43 @@ mod tests {
     #[test]
     fn rejects_duplicate_keys_at_any_depth() {
         let err = parse_strict(br#"{"a": {"b": 1, "b": 2}}"#).unwrap_err();
-        assert!(matches!(&err, JsonError::Syntax { message, .. } if message.contains("duplicate object key \"b\"")), "{err}");
+        assert!(
+            matches!(&err, JsonError::Syntax { message, .. } if message.contains("duplicate object key \"b\"")),
+            "{err}"
+        );
     }
 
     #[test]
     fn rejects_trailing_data() {
-        assert!(matches!(parse_strict(b"{} {}"), Err(JsonError::Syntax { .. })));
+        assert!(matches!(
+            parse_strict(b"{} {}"),
+            Err(JsonError::Syntax { .. })
+        ));
     }
 
     #[test]
     fn rejects_lone_surrogate() {
-        assert!(matches!(parse_strict(br#""\ud800""#), Err(JsonError::Syntax { .. })));
+        assert!(matches!(
+            parse_strict(br#""\ud800""#),
+            Err(JsonError::Syntax { .. })
+        ));
     }
 
     #[test]
     fn rejects_invalid_utf8() {
-        assert!(matches!(parse_strict(b"\"\xff\""), Err(JsonError::Syntax { .. })));
+        assert!(matches!(
+            parse_strict(b"\"\xff\""),
+            Err(JsonError::Syntax { .. })
+        ));
     }
 
     #[test]
     fn rejects_deep_nesting() {
         let doc = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(matches!(parse_strict(doc.as_bytes()), Err(JsonError::Syntax { .. })));
+        assert!(matches!(
+            parse_strict(doc.as_bytes()),
+            Err(JsonError::Syntax { .. })
+        ));
     }
 
     #[test]

@@ -95,7 +95,8 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_hex_and_shortens() {
-        let id = KeyId::new("2f89b9272acfc8f4a0a0f094d789fdb0ba798b0fe41f2f5f417c12f0085ff498").unwrap();
+        let id =
+            KeyId::new("2f89b9272acfc8f4a0a0f094d789fdb0ba798b0fe41f2f5f417c12f0085ff498").unwrap();
         assert_eq!(id.short(), "2f89b927");
     }
 
@@ -103,6 +104,9 @@ mod tests {
     fn rejects_bad_ids() {
         assert_eq!(KeyId::new("").unwrap_err().reason, "empty");
         assert_eq!(KeyId::new("xyz").unwrap_err().reason, "not hexadecimal");
-        assert_eq!(KeyId::new("ABCD").unwrap_err().reason, "hex digits must be lowercase");
+        assert_eq!(
+            KeyId::new("ABCD").unwrap_err().reason,
+            "hex digits must be lowercase"
+        );
     }
 }

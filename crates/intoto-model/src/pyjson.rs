@@ -72,7 +72,14 @@ fn write(
                 newline(out, indent, level + 1);
                 write_string(key, out);
                 out.extend_from_slice(key_sep);
-                write(&map[key.as_str()], out, indent, level + 1, item_sep, key_sep);
+                write(
+                    &map[key.as_str()],
+                    out,
+                    indent,
+                    level + 1,
+                    item_sep,
+                    key_sep,
+                );
             }
             newline(out, indent, level);
             out.push(b'}');
@@ -114,9 +121,17 @@ fn python_float_repr(f: f64) -> String {
         }
     } else {
         let rest = &digits[1..];
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let exp_sign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{}{frac}e{exp_sign}{:02}", &digits[..1], exp.unsigned_abs())
+        format!(
+            "{sign}{}{frac}e{exp_sign}{:02}",
+            &digits[..1],
+            exp.unsigned_abs()
+        )
     }
 }
 

@@ -135,12 +135,12 @@ impl Metablock {
 
     /// The bytes the signatures cover: canonical JSON of `signed`.
     pub fn signed_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        Ok(crate::canonical::encode(&self.signed).map_err(|e| match e {
+        crate::canonical::encode(&self.signed).map_err(|e| match e {
             crate::canonical::CanonicalError::Float { number, path } => ModelError::invalid(
                 path.replacen('$', "signed", 1),
                 format!("canonical JSON cannot encode the non-integer number {number}"),
             ),
-        })?)
+        })
     }
 
     /// The `_type` of the signed content (`"layout"`, `"link"`), if any.
@@ -212,10 +212,16 @@ impl Envelope {
             let keyid = match so.get("keyid") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(k)) if k.is_empty() => None,
-                Some(Value::String(k)) => Some(KeyId::new(k.as_str()).map_err(|e| {
-                    ModelError::invalid(format!("{path}.keyid"), e.to_string())
-                })?),
-                Some(_) => return Err(ModelError::invalid(format!("{path}.keyid"), "expected a string")),
+                Some(Value::String(k)) => Some(
+                    KeyId::new(k.as_str())
+                        .map_err(|e| ModelError::invalid(format!("{path}.keyid"), e.to_string()))?,
+                ),
+                Some(_) => {
+                    return Err(ModelError::invalid(
+                        format!("{path}.keyid"),
+                        "expected a string",
+                    ));
+                }
             };
             let sig = decode_base64(str_field(so, "sig", &path)?, &format!("{path}.sig"))?;
             signatures.push(EnvelopeSignature { keyid, sig });
@@ -301,7 +307,11 @@ impl SignedDocument {
     }
 }
 
-fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ModelError> {
+fn str_field<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<&'a str, ModelError> {
     let here = if path.is_empty() {
         key.to_string()
     } else {
@@ -336,9 +346,14 @@ mod tests {
 
     #[test]
     fn metablock_reports_the_path_of_a_bad_signature() {
-        let err = SignedDocument::from_slice(br#"{"signed": {}, "signatures": [{"keyid": "AB", "sig": ""}]}"#)
-            .unwrap_err();
-        assert!(matches!(&err, ModelError::Invalid { path, .. } if path == "signatures[0].keyid"), "{err}");
+        let err = SignedDocument::from_slice(
+            br#"{"signed": {}, "signatures": [{"keyid": "AB", "sig": ""}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, ModelError::Invalid { path, .. } if path == "signatures[0].keyid"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -353,6 +368,9 @@ mod tests {
 
     #[test]
     fn unknown_wrapper_is_rejected() {
-        assert!(matches!(SignedDocument::from_slice(b"{\"x\": 1}"), Err(ModelError::Invalid { .. })));
+        assert!(matches!(
+            SignedDocument::from_slice(b"{\"x\": 1}"),
+            Err(ModelError::Invalid { .. })
+        ));
     }
 }
