@@ -1,2 +1,46 @@
-//! intoto-crypto
+//! # intoto-crypto
+//!
+//! Keys and signatures for in-toto metadata, compatible with the Python reference (in-toto
+//! 3.1 with securesystemslib 1.6): loading public keys (SubjectPublicKeyInfo PEM, key objects
+//! from layouts) and private keys (PKCS#8 plain and encrypted, PKCS#1, SEC1, legacy
+//! securesystemslib JSON), key ids, and signing/verification of classic [`Metablock`]s and
+//! DSSE [`Envelope`]s.
+//!
+//! Supported schemes: `ed25519`; `rsassa-pss-sha{224,256,384,512}` (verification accepts any
+//! salt length, as the reference does) and `rsa-pkcs1v15-sha{224,256,384,512}`;
+//! `ecdsa-sha2-nistp256` and `ecdsa-sha2-nistp384` (DER signatures).
+//!
+//! ```
+//! use intoto_crypto::{KeyType, PrivateKey, sign_metablock, verify_metablock};
+//! use intoto_model::Metablock;
+//!
+//! let key = PrivateKey::generate(KeyType::Ed25519).unwrap();
+//! let mut mb = Metablock::new(serde_json::json!({"_type": "link", "name": "build"}));
+//! sign_metablock(&mut mb, &key).unwrap();
+//! verify_metablock(&mb, key.public_key()).unwrap();
+//! ```
+//!
+//! [`Metablock`]: intoto_model::Metablock
+//! [`Envelope`]: intoto_model::Envelope
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod dsse;
+mod encryption;
+mod error;
+pub mod keyid;
+mod legacy;
+mod metablock;
+pub mod pem;
+mod private;
+mod public;
+pub mod scheme;
+
+pub use dsse::{sign_envelope, verify_envelope};
+pub use error::CryptoError;
+pub use keyid::{keyid_of, legacy_keyid_of};
+pub use metablock::{sign_metablock, verify_metablock};
+pub use private::PrivateKey;
+pub use public::PublicKey;
+pub use scheme::{HashAlg, KeyType, Scheme};

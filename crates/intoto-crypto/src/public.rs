@@ -1,0 +1,356 @@
+//! [`PublicKey`]: a verifying key with its securesystemslib scheme and key id.
+
+use ed25519_dalek::Verifier as _;
+use intoto_model::{KeyId, KeyVal, PublicKeyRecord, hex};
+use pkcs8::{DecodePublicKey, EncodePublicKey};
+use sha2::Digest as _;
+use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
+
+use crate::keyid::keyid_of;
+use crate::scheme::{HashAlg, KeyType, Scheme};
+use crate::{CryptoError, pem};
+
+pub(crate) const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub(crate) const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+pub(crate) const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+pub(crate) const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+
+/// Runs `$body` with `$d` bound to the SHA-2 type of a [`HashAlg`].
+macro_rules! with_hash {
+    ($h:expr, $d:ident => $body:expr) => {
+        match $h {
+            HashAlg::Sha224 => {
+                type $d = sha2::Sha224;
+                $body
+            }
+            HashAlg::Sha256 => {
+                type $d = sha2::Sha256;
+                $body
+            }
+            HashAlg::Sha384 => {
+                type $d = sha2::Sha384;
+                $body
+            }
+            HashAlg::Sha512 => {
+                type $d = sha2::Sha512;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_hash;
+
+/// The verifying half of a key.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Verifying {
+    Rsa(rsa::PublicKey),
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+impl Verifying {
+    pub(crate) fn key_type(&self) -> KeyType {
+        match self {
+            Verifying::Rsa(_) => KeyType::Rsa,
+            Verifying::P256(_) => KeyType::EcdsaP256,
+            Verifying::P384(_) => KeyType::EcdsaP384,
+            Verifying::Ed25519(_) => KeyType::Ed25519,
+        }
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo.
+    pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self, CryptoError> {
+        let spki = SubjectPublicKeyInfoRef::try_from(der)
+            .map_err(|e| CryptoError::invalid_key(format!("not a SubjectPublicKeyInfo: {e}")))?;
+        let bad = |e: spki::Error| CryptoError::invalid_key(format!("bad public key: {e}"));
+        match spki.algorithm.oid {
+            OID_RSA => rsa::PublicKey::from_public_key_der(der)
+                .map(Verifying::Rsa)
+                .map_err(bad),
+            OID_ED25519 => ed25519_dalek::VerifyingKey::from_public_key_der(der)
+                .map(Verifying::Ed25519)
+                .map_err(bad),
+            OID_EC => match spki.algorithm.parameters_oid() {
+                Ok(OID_P256) => p256::ecdsa::VerifyingKey::from_public_key_der(der)
+                    .map(Verifying::P256)
+                    .map_err(bad),
+                Ok(OID_P384) => p384::ecdsa::VerifyingKey::from_public_key_der(der)
+                    .map(Verifying::P384)
+                    .map_err(bad),
+                Ok(curve) => Err(CryptoError::UnsupportedKeyType {
+                    keytype: format!("ecdsa on curve {}", curve_name(curve)),
+                }),
+                Err(e) => Err(CryptoError::invalid_key(format!(
+                    "EC key without a named curve: {e}"
+                ))),
+            },
+            other => Err(CryptoError::UnsupportedKeyType {
+                keytype: format!("public key algorithm {other}"),
+            }),
+        }
+    }
+
+    /// `keyval.public` as securesystemslib writes it: SPKI PEM as pyca `cryptography` prints
+    /// it for RSA and ECDSA, 64 lowercase hex digits for ed25519.
+    pub(crate) fn sslib_public(&self) -> Result<String, CryptoError> {
+        let der = match self {
+            Verifying::Ed25519(k) => return Ok(hex::encode(k.as_bytes())),
+            Verifying::Rsa(k) => k.to_public_key_der(),
+            Verifying::P256(k) => k.to_public_key_der(),
+            Verifying::P384(k) => k.to_public_key_der(),
+        }
+        .map_err(|e| CryptoError::invalid_key(format!("cannot encode public key: {e}")))?;
+        Ok(pem::encode("PUBLIC KEY", der.as_bytes()))
+    }
+}
+
+pub(crate) fn curve_name(oid: ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.3.132.0.35" => "secp521r1 (P-521)".into(),
+        "1.3.132.0.10" => "secp256k1".into(),
+        "1.3.132.0.33" => "secp224r1 (P-224)".into(),
+        other => other.into(),
+    }
+}
+
+/// A public key that can check signatures: key material, its securesystemslib scheme, and
+/// its key id.
+///
+/// ```
+/// let pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAT2bavrzzBiiWN4YAGYTAt1wXXNzzvEhVkzomKPDNCg8=\n-----END PUBLIC KEY-----\n";
+/// let key = intoto_crypto::PublicKey::from_pem(pem).unwrap();
+/// assert_eq!(key.keytype(), "ed25519");
+/// assert_eq!(key.scheme(), "ed25519");
+/// assert_eq!(key.to_record().keyval.public.len(), 64);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicKey {
+    key: Verifying,
+    scheme: Scheme,
+    keyid: KeyId,
+    record: PublicKeyRecord,
+}
+
+impl PublicKey {
+    /// Loads a SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`) with securesystemslib's default
+    /// scheme for its type and the key id computed the current way ([`keyid_of`]).
+    pub fn from_pem(pem_text: &str) -> Result<Self, CryptoError> {
+        let block = pem::parse(pem_text.as_bytes())?;
+        if block.label != "PUBLIC KEY" {
+            return Err(CryptoError::invalid_key(format!(
+                "expected a \"PUBLIC KEY\" PEM block, found {:?}",
+                block.label
+            )));
+        }
+        Self::from_verifying(Verifying::from_spki_der(&block.der)?, None)
+    }
+
+    /// Builds the key securesystemslib would build for `key`, with `scheme` or the default.
+    pub(crate) fn from_verifying(
+        key: Verifying,
+        scheme: Option<Scheme>,
+    ) -> Result<Self, CryptoError> {
+        let kind = key.key_type();
+        let scheme = scheme.unwrap_or_else(|| kind.default_scheme());
+        let public = key.sslib_public()?;
+        let keytype = kind.sslib_keytype();
+        if scheme.key_type() != kind {
+            return Err(CryptoError::SchemeMismatch {
+                keyid: keyid_of(keytype, scheme.as_str(), &public).to_string(),
+                keytype: keytype.into(),
+                scheme: scheme.as_str().into(),
+                reason: format!("the key material is {kind}"),
+            });
+        }
+        let keyid = keyid_of(keytype, scheme.as_str(), &public);
+        let record = PublicKeyRecord {
+            keyid: Some(keyid.clone()),
+            keytype: keytype.into(),
+            scheme: scheme.as_str().into(),
+            keyval: KeyVal {
+                public,
+                private: None,
+            },
+            keyid_hash_algorithms: None,
+            extra: Default::default(),
+        };
+        Ok(PublicKey {
+            key,
+            scheme,
+            keyid,
+            record,
+        })
+    }
+
+    /// Reads a key object from a layout. The key id is kept as written (`rec.keyid`) if
+    /// present, else computed the current way; the object is kept as it was for
+    /// [`to_record`](Self::to_record).
+    pub fn from_record(rec: &PublicKeyRecord) -> Result<Self, CryptoError> {
+        let keyid = match &rec.keyid {
+            Some(k) => k.clone(),
+            None => keyid_of(&rec.keytype, &rec.scheme, &rec.keyval.public),
+        };
+        let mismatch = |reason: String| CryptoError::SchemeMismatch {
+            keyid: keyid.to_string(),
+            keytype: rec.keytype.clone(),
+            scheme: rec.scheme.clone(),
+            reason,
+        };
+        let known_type = matches!(
+            rec.keytype.as_str(),
+            "rsa" | "ecdsa" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ed25519"
+        );
+        if !known_type {
+            return Err(CryptoError::UnsupportedKeyType {
+                keytype: rec.keytype.clone(),
+            });
+        }
+        let scheme: Scheme = rec.scheme.parse()?;
+        if !scheme.fits_keytype(&rec.keytype) {
+            return Err(mismatch("securesystemslib does not allow this pair".into()));
+        }
+        let key = if scheme == Scheme::Ed25519 {
+            let raw = hex::decode(&rec.keyval.public).map_err(|e| {
+                CryptoError::invalid_key(format!("key {keyid}: ed25519 public key: {e}"))
+            })?;
+            let raw: [u8; 32] = raw.try_into().map_err(|v: Vec<u8>| {
+                CryptoError::invalid_key(format!(
+                    "key {keyid}: ed25519 public key has {} bytes, not 32",
+                    v.len()
+                ))
+            })?;
+            Verifying::Ed25519(
+                ed25519_dalek::VerifyingKey::from_bytes(&raw)
+                    .map_err(|e| CryptoError::invalid_key(format!("key {keyid}: {e}")))?,
+            )
+        } else {
+            let block = pem::parse(rec.keyval.public.as_bytes())?;
+            if block.label != "PUBLIC KEY" {
+                return Err(CryptoError::invalid_key(format!(
+                    "key {keyid}: keyval.public is a {:?} PEM block, not \"PUBLIC KEY\"",
+                    block.label
+                )));
+            }
+            Verifying::from_spki_der(&block.der)?
+        };
+        if key.key_type() != scheme.key_type() {
+            return Err(mismatch(format!("the key material is {}", key.key_type())));
+        }
+        Ok(PublicKey {
+            key,
+            scheme,
+            keyid,
+            record: rec.clone(),
+        })
+    }
+
+    /// The key object for a layout: exactly what the Python reference 3.1 writes for a key it
+    /// loaded from a PEM file (`{"keyid", "keytype", "scheme", "keyval": {"public"}}`), or the
+    /// object as read for a key from [`from_record`](Self::from_record).
+    pub fn to_record(&self) -> PublicKeyRecord {
+        self.record.clone()
+    }
+
+    /// The key object, borrowed.
+    pub fn record(&self) -> &PublicKeyRecord {
+        &self.record
+    }
+
+    /// The same key material with another scheme, key id recomputed the current way.
+    pub fn with_scheme(&self, scheme: Scheme) -> Result<Self, CryptoError> {
+        Self::from_verifying(self.key.clone(), Some(scheme))
+    }
+
+    /// The key id (as written in the layout, or computed).
+    pub fn keyid(&self) -> &KeyId {
+        &self.keyid
+    }
+
+    /// The securesystemslib keytype (`rsa`, `ecdsa`, `ed25519`, or a legacy name as written).
+    pub fn keytype(&self) -> &str {
+        &self.record.keytype
+    }
+
+    /// The signature scheme name.
+    pub fn scheme(&self) -> &str {
+        self.scheme.as_str()
+    }
+
+    /// The signature scheme.
+    pub fn signature_scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The kind of key material.
+    pub fn key_type(&self) -> KeyType {
+        self.key.key_type()
+    }
+
+    /// Whether both keys hold the same key material (whatever their ids and schemes): the
+    /// check against one key listed under two ids.
+    pub fn same_material(&self, other: &PublicKey) -> bool {
+        self.key == other.key
+    }
+
+    /// Checks `signature` over `message` with this key's scheme. RSA-PSS accepts any salt
+    /// length, as the reference does.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
+        let malformed = |reason: String| CryptoError::MalformedSignature {
+            keyid: self.keyid.clone(),
+            reason,
+        };
+        let bad = || CryptoError::BadSignature {
+            keyid: self.keyid.clone(),
+        };
+        match (&self.key, self.scheme) {
+            (Verifying::Ed25519(k), Scheme::Ed25519) => {
+                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| {
+                    malformed(format!(
+                        "ed25519 signature has {} bytes, not 64",
+                        signature.len()
+                    ))
+                })?;
+                k.verify(message, &sig).map_err(|_| bad())
+            }
+            (Verifying::Rsa(k), Scheme::RsaPss(h) | Scheme::RsaPkcs1v15(h)) => {
+                let size = rsa::traits::PublicKeyParts::size(k);
+                if signature.len() != size {
+                    return Err(malformed(format!(
+                        "RSA signature has {} bytes, the key needs {size}",
+                        signature.len()
+                    )));
+                }
+                let pss = matches!(self.scheme, Scheme::RsaPss(_));
+                let result = with_hash!(h, D => {
+                    let hashed = D::digest(message);
+                    if pss {
+                        let auto_salt = rsa::Pss::<D> { blinded: false, digest: D::new(), salt_len: None };
+                        k.verify(auto_salt, &hashed, signature)
+                    } else {
+                        k.verify(rsa::Pkcs1v15Sign::new::<D>(), &hashed, signature)
+                    }
+                });
+                result.map_err(|_| bad())
+            }
+            (Verifying::P256(k), Scheme::EcdsaP256) => {
+                let sig = p256::ecdsa::DerSignature::from_bytes(signature)
+                    .map_err(|_| malformed("not a DER-encoded ECDSA P-256 signature".into()))?;
+                signature::Verifier::verify(k, message, &sig).map_err(|_| bad())
+            }
+            (Verifying::P384(k), Scheme::EcdsaP384) => {
+                let sig = p384::ecdsa::DerSignature::from_bytes(signature)
+                    .map_err(|_| malformed("not a DER-encoded ECDSA P-384 signature".into()))?;
+                signature::Verifier::verify(k, message, &sig).map_err(|_| bad())
+            }
+            // Constructors only pair matching material and schemes.
+            (key, scheme) => Err(CryptoError::SchemeMismatch {
+                keyid: self.keyid.to_string(),
+                keytype: key.key_type().to_string(),
+                scheme: scheme.as_str().into(),
+                reason: "key material and scheme do not match".into(),
+            }),
+        }
+    }
+}
