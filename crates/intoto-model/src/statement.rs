@@ -171,10 +171,24 @@ impl Statement {
         }
     }
 
-    /// Reads a v1 or v0.1 statement; error paths are relative to the statement object.
+    /// Reads a v1 or v0.1 statement; error paths are relative to the statement object. A
+    /// statement that spells `_type` as `type` (protojson's proto field name) is accepted and
+    /// written back with `_type`.
     pub fn from_value(v: &Value) -> Result<Self, ModelError> {
         let mut f = Fields::new(v, "")?;
-        let type_uri = f.string("_type")?;
+        // protojson-based producers may write the proto field name `type` instead of the JSON
+        // name `_type` (the attestation-verifier test data does); protojson readers accept
+        // both, so we do too, unless both are present.
+        let type_uri = match (f.optional("_type"), f.optional("type")) {
+            (Some(_), Some(_)) => {
+                return Err(ModelError::invalid(
+                    "type",
+                    "both \"_type\" and \"type\" are present",
+                ));
+            }
+            (None, Some(t)) => crate::reader::string(t, "type")?,
+            _ => f.string("_type")?,
+        };
         let version = match type_uri.as_str() {
             STATEMENT_V1 => StatementVersion::V1,
             STATEMENT_V0_1 => StatementVersion::V0_1,
