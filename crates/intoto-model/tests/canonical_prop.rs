@@ -4,6 +4,9 @@
 //! valid JSON (RFC 8259 requires them escaped), so such canonical bytes are only ever hashed and
 //! signed, never parsed. `control_characters_do_not_parse_back` pins that down.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use intoto_model::{canonical, json::parse_strict};
 use proptest::prelude::*;
 use serde_json::{Map, Value};

@@ -6,6 +6,9 @@
 //! test's comment (`from in_toto.models.link import Link`,
 //! `from in_toto.models.layout import Layout, Step, Inspection`).
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
 use intoto_model::{

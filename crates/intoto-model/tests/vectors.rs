@@ -3,6 +3,9 @@
 //! written JSON (and so its canonical bytes) must equal what was read. Tests skip when the
 //! vectors are absent.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use intoto_model::{
