@@ -1,18 +1,4 @@
 //! [`Layout`]: the signed supply chain policy, and its load-time validation.
-//!
-//! Differences from the Python reference (in-toto 3.1 `Layout.read`), all deliberate and
-//! checked by running it:
-//! - The reference ignores `_type` when reading (its constructor overwrites it); we require
-//!   `"layout"`, `"step"` and `"inspection"` where they belong.
-//! - The reference fills in defaults for missing fields (`expires` one month from now, empty
-//!   lists, `name: null`); we report the missing field with its path. Every known producer
-//!   (Python, Go) writes all fields. [`Layout::from_value_with_default_expires`] covers layout
-//!   templates without `expires`.
-//! - The reference drops unknown fields silently (and so loses them on re-signing); we keep them
-//!   in `extra`, write them back, and list them with [`Layout::unknown_fields`].
-//! - The reference accepts a threshold below 1, step pubkeys missing from `keys`, an empty
-//!   inspection `run` (in-toto#730: it fails only when the inspection is run) and empty rules;
-//!   [`Layout::validate`] rejects them on load.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,6 +11,23 @@ use crate::{
 };
 
 /// The `signed` part of a layout Metablock (or the DSSE payload of a layout).
+///
+/// Differences from the Python reference (in-toto 3.1 `Layout.read`), all deliberate and
+/// checked by running it:
+/// - The reference ignores `_type` when reading (its constructor overwrites it); we require
+///   `"layout"`, `"step"` and `"inspection"` where they belong.
+/// - The reference fills in defaults for missing fields (`expires` one month from now, empty
+///   lists, `name: null`); we report the missing field with its path. Every known producer
+///   (Python, Go) writes all fields. [`Layout::from_value_with_default_expires`] covers layout
+///   templates without `expires`.
+/// - The reference drops unknown fields silently (and so loses them on re-signing); we keep them
+///   in `extra`, write them back, and list them with [`Layout::unknown_fields`].
+/// - The reference accepts a threshold below 1, step pubkeys missing from `keys`, an empty
+///   inspection `run` (in-toto#730: it fails only when the inspection is run), and non-strings
+///   inside `expected_command`/`run`; we reject them on load ([`Layout::validate`] for the
+///   first three, reading for the last). Like the reference, we reject float thresholds, empty
+///   rules and non-string rule elements (the full rule grammar is checked by the rules crate,
+///   as the reference's `unpack_rule` does on load).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     /// When the layout stops being valid.

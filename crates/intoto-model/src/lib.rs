@@ -10,6 +10,30 @@
 //! let doc = SignedDocument::from_slice(br#"{"signed": {"_type": "link"}, "signatures": []}"#).unwrap();
 //! assert!(matches!(doc, SignedDocument::Metablock(_)));
 //! ```
+//!
+//! Reading the signed content: [`Layout`], [`Link`], [`Statement`] and [`SignedContent`] have
+//! `from_value` (strict: `_type`, every field and its type are checked; unknown fields are kept
+//! in `extra` and listed by `unknown_fields()`), `to_value` and serde impls that go through
+//! them. Errors name the JSON path relative to the object read; prefix it with
+//! [`ModelError::within`].
+//!
+//! ```
+//! use intoto_model::{Layout, ModelError, SignedContent, Link, StepName};
+//! let link = Link::new(StepName::new("build").unwrap()); // the reference's field set
+//! let v = link.to_value();
+//! assert_eq!(SignedContent::from_value(&v).unwrap(), SignedContent::Link(link));
+//!
+//! let bad = serde_json::json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z",
+//!     "readme": "", "keys": {}, "inspect": [],
+//!     "steps": [{"_type": "step", "name": "a", "threshold": -1, "pubkeys": [],
+//!                "expected_command": [], "expected_materials": [], "expected_products": []}]});
+//! let err = Layout::from_value(&bad).unwrap_err().within("signed");
+//! assert_eq!(err.to_string(), "signed.steps[0].threshold: must not be negative");
+//! ```
+//!
+//! Differences from the Python reference's readers are listed in the docs of [`Layout`]
+//! (`_type` checked, missing fields reported, unknown fields kept, stricter validation),
+//! [`StepName`] (names that could escape the link directory) and [`DigestSet`] (lowercase hex).
 #![forbid(unsafe_code)]
 
 pub mod canonical;
