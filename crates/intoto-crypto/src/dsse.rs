@@ -24,28 +24,21 @@ pub fn sign_envelope(env: &mut Envelope, key: &PrivateKey) -> Result<(), CryptoE
     Ok(())
 }
 
-/// Checks that `env` carries a signature by `key` that verifies over PAE. Signatures whose
-/// key id is `key`'s are tried, then (DSSE makes the key id an optional hint) signatures with
-/// no key id. One valid signature suffices; otherwise the first failure is reported.
+/// Checks that `env` carries a signature by `key` (matched by key id) that verifies over PAE.
+/// As in the reference (securesystemslib `Envelope`), two signatures claiming the same key id
+/// are an error, and signatures without a key id are not tried.
 pub fn verify_envelope(env: &Envelope, key: &PublicKey) -> Result<(), CryptoError> {
-    let named = env
+    let mut named = env
         .signatures
         .iter()
         .filter(|s| s.keyid.as_ref() == Some(key.keyid()));
-    let anonymous = env.signatures.iter().filter(|s| s.keyid.is_none());
-    let message = env.pae();
-    let mut first_error = None;
-    for sig in named.chain(anonymous) {
-        match key.verify(&message, &sig.sig) {
-            Ok(()) => return Ok(()),
-            // A signature without key id that fails was probably someone else's.
-            Err(e) if sig.keyid.is_some() => {
-                first_error.get_or_insert(e);
-            }
-            Err(_) => {}
-        }
-    }
-    Err(first_error.unwrap_or(CryptoError::NoSignatureForKey {
+    let sig = named.next().ok_or_else(|| CryptoError::NoSignatureForKey {
         keyid: key.keyid().clone(),
-    }))
+    })?;
+    if named.next().is_some() {
+        return Err(CryptoError::DuplicateSignature {
+            keyid: key.keyid().clone(),
+        });
+    }
+    key.verify(&env.pae(), &sig.sig)
 }

@@ -28,6 +28,13 @@ pub enum CryptoError {
         /// What does not fit.
         reason: String,
     },
+    /// Several signatures of a DSSE envelope claim the key (the reference refuses such
+    /// envelopes).
+    #[error("more than one signature claims key {keyid}")]
+    DuplicateSignature {
+        /// The key id claimed more than once.
+        keyid: KeyId,
+    },
     /// A signature by the key was found but does not verify over the signed bytes.
     #[error("signature by key {keyid} does not verify")]
     BadSignature {

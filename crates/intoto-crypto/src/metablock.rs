@@ -20,47 +20,32 @@ pub fn sign_metablock(mb: &mut Metablock, key: &PrivateKey) -> Result<(), Crypto
     Ok(())
 }
 
-/// Checks that `mb` carries a signature by `key` (matched by key id) that verifies over
-/// the canonical JSON of `signed` as received. If several signatures claim the key id, one
-/// valid signature suffices; otherwise the first failure is reported.
+/// Checks that `mb` carries a signature by `key` that verifies over the canonical JSON of
+/// `signed` as received. As in the reference, only the *first* signature whose key id is
+/// `key`'s is checked: a later duplicate cannot rescue a bad first one.
 pub fn verify_metablock(mb: &Metablock, key: &PublicKey) -> Result<(), CryptoError> {
-    let candidates: Vec<&Signature> = mb
+    let sig = mb
         .signatures
         .iter()
-        .filter(|s| s.keyid() == key.keyid())
-        .collect();
-    if candidates.is_empty() {
-        return Err(CryptoError::NoSignatureForKey {
+        .find(|s| s.keyid() == key.keyid())
+        .ok_or_else(|| CryptoError::NoSignatureForKey {
             keyid: key.keyid().clone(),
-        });
-    }
+        })?;
     let message = mb.signed_bytes()?;
-    let mut first_error = None;
-    for sig in candidates {
-        let result = match sig {
-            Signature::Standard { sig, .. } => match hex::decode(sig) {
-                Ok(bytes) => key.verify(&message, &bytes),
-                Err(e) => Err(CryptoError::MalformedSignature {
-                    keyid: key.keyid().clone(),
-                    reason: format!("sig is not hex: {e}"),
-                }),
-            },
-            Signature::Gpg { .. } => Err(CryptoError::MalformedSignature {
+    match sig {
+        Signature::Standard { sig, .. } => {
+            let bytes = hex::decode(sig).map_err(|e| CryptoError::MalformedSignature {
                 keyid: key.keyid().clone(),
-                reason: format!(
-                    "an OpenPGP signature cannot be checked with a {} key",
-                    key.keytype()
-                ),
-            }),
-        };
-        match result {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
+                reason: format!("sig is not hex: {e}"),
+            })?;
+            key.verify(&message, &bytes)
         }
+        Signature::Gpg { .. } => Err(CryptoError::MalformedSignature {
+            keyid: key.keyid().clone(),
+            reason: format!(
+                "an OpenPGP signature cannot be checked with a {} key",
+                key.keytype()
+            ),
+        }),
     }
-    Err(first_error.unwrap_or(CryptoError::NoSignatureForKey {
-        keyid: key.keyid().clone(),
-    }))
 }

@@ -13,6 +13,11 @@ use crate::public::{
 use crate::scheme::{HashAlg, KeyType, Scheme};
 use crate::{CryptoError, PublicKey, pem};
 
+/// DER of a PKCS#8 v1 `PrivateKeyInfo` for Ed25519 up to the 32-byte seed.
+const ED25519_PKCS8_V1_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
 /// The signing half of a key.
 #[derive(Clone)]
 enum Signing {
@@ -202,19 +207,25 @@ impl PrivateKey {
     /// Writes the key as PKCS#8 PEM; with a password encrypted as PBES2 (PBKDF2-HMAC-SHA256,
     /// AES-256-CBC), which pyca `cryptography` and OpenSSL load.
     pub fn to_pkcs8_pem(&self, password: Option<&[u8]>) -> Result<String, CryptoError> {
-        let der = match &self.key {
-            Signing::Rsa(k) => k.to_pkcs8_der(),
-            Signing::P256(k) => k.to_pkcs8_der(),
-            Signing::P384(k) => k.to_pkcs8_der(),
-            Signing::Ed25519(k) => k.to_pkcs8_der(),
-        }
-        .map_err(|e| CryptoError::KeyGeneration {
+        let fail = |e: pkcs8::Error| CryptoError::KeyGeneration {
             reason: format!("PKCS#8 encoding: {e}"),
-        })?;
+        };
+        let der: der::zeroize::Zeroizing<Vec<u8>> = match &self.key {
+            Signing::Rsa(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
+            Signing::P256(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
+            Signing::P384(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
+            // ed25519-dalek writes PKCS#8 v2 (with the public key), which pyca `cryptography`
+            // refuses ("extra data"); write the v1 form OpenSSL and pyca write (RFC 8410).
+            Signing::Ed25519(k) => {
+                let mut der = ED25519_PKCS8_V1_PREFIX.to_vec();
+                der.extend_from_slice(k.as_bytes());
+                der::zeroize::Zeroizing::new(der)
+            }
+        };
         match password {
-            None => Ok(pem::encode("PRIVATE KEY", der.as_bytes())),
+            None => Ok(pem::encode("PRIVATE KEY", &der)),
             Some(pw) => {
-                let enc = encryption::encrypt_pkcs8(der.as_bytes(), pw)?;
+                let enc = encryption::encrypt_pkcs8(&der, pw)?;
                 Ok(pem::encode("ENCRYPTED PRIVATE KEY", &enc))
             }
         }

@@ -248,7 +248,8 @@ fn from_record_rejections_name_the_problem() {
     let ed_hex = ed.to_record().keyval.public;
     let p256 = String::from_utf8(common::read("spec-tests/keys/ecdsa-p256.pub")).unwrap();
     let rsa = String::from_utf8(common::read("spec-tests/keys/rsa3072.pub")).unwrap();
-    let cases: Vec<(PublicKeyRecord, fn(&CryptoError) -> bool)> = vec![
+    type Check = fn(&CryptoError) -> bool;
+    let cases: Vec<(PublicKeyRecord, Check)> = vec![
         (
             record("dsa", "dsa-sha1", "x"),
             |e| matches!(e, CryptoError::UnsupportedKeyType { keytype } if keytype == "dsa"),
