@@ -1,1 +1,38 @@
-fn main() {}
+//! `cargo xtask <command>`: project automation in Rust.
+//!
+//! - `conformance`: runs every vector under `spec-tests/` through the library and the CLI.
+//! - `differential`: signs and verifies with our CLI and the Python reference (needs the
+//!   reference in `.venv`, see README), in both directions.
+//! - `demo`: builds `in-toto` and runs it on the bundled example.
+#![forbid(unsafe_code)]
+
+mod conformance;
+mod demo;
+mod differential;
+mod report;
+mod workspace;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("conformance") => conformance::run(),
+        Some("differential") => differential::run(),
+        Some("demo") => demo::run(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(report) if report.failed == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,63 @@
-fn main() {}
+//! `in-toto`: create, sign and verify in-toto supply-chain metadata.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod exit;
+mod files;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Supply-chain integrity with in-toto: sign layouts, record and sign links, verify.
+#[derive(Debug, Parser)]
+#[command(name = "in-toto", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a key pair: a PKCS#8 PEM private key and a `.pub` PEM public key.
+    Keygen(commands::keygen::Args),
+    /// Sign link or layout metadata, or verify its signatures (like `in-toto-sign`).
+    Sign(commands::sign::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap exits 0 for --help/--version and 2 for usage errors, as argparse does.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Keygen(args) => {
+            logging::init(args.verbosity);
+            commands::keygen::run(args)
+        }
+        Command::Sign(args) => {
+            logging::init(args.verbosity);
+            commands::sign::run(args)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -92,17 +92,25 @@ impl Verifying {
         }
     }
 
-    /// `keyval.public` as securesystemslib writes it: SPKI PEM as pyca `cryptography` prints
-    /// it for RSA and ECDSA, 64 lowercase hex digits for ed25519.
-    pub(crate) fn sslib_public(&self) -> Result<String, CryptoError> {
+    /// SubjectPublicKeyInfo PEM, as pyca `cryptography` writes it, for every key type.
+    pub(crate) fn spki_pem(&self) -> Result<String, CryptoError> {
         let der = match self {
-            Verifying::Ed25519(k) => return Ok(hex::encode(k.as_bytes())),
+            Verifying::Ed25519(k) => k.to_public_key_der(),
             Verifying::Rsa(k) => k.to_public_key_der(),
             Verifying::P256(k) => k.to_public_key_der(),
             Verifying::P384(k) => k.to_public_key_der(),
         }
         .map_err(|e| CryptoError::invalid_key(format!("cannot encode public key: {e}")))?;
         Ok(pem::encode("PUBLIC KEY", der.as_bytes()))
+    }
+
+    /// `keyval.public` as securesystemslib writes it: SPKI PEM as pyca `cryptography` prints
+    /// it for RSA and ECDSA, 64 lowercase hex digits for ed25519.
+    pub(crate) fn sslib_public(&self) -> Result<String, CryptoError> {
+        match self {
+            Verifying::Ed25519(k) => Ok(hex::encode(k.as_bytes())),
+            _ => self.spki_pem(),
+        }
     }
 }
 
@@ -261,6 +269,12 @@ impl PublicKey {
     /// The same key material with another scheme, key id recomputed the current way.
     pub fn with_scheme(&self, scheme: Scheme) -> Result<Self, CryptoError> {
         Self::from_verifying(self.key.clone(), Some(scheme))
+    }
+
+    /// The key as a SubjectPublicKeyInfo PEM file (what `in-toto keygen` writes to `NAME.pub`
+    /// and what the reference's `--verification-keys` reads).
+    pub fn to_pem(&self) -> Result<String, CryptoError> {
+        self.key.spki_pem()
     }
 
     /// The key id (as written in the layout, or computed).

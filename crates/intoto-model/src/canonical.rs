@@ -16,8 +16,11 @@ use serde_json::Value;
 /// A value that canonical JSON cannot represent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CanonicalError {
-    /// Canonical JSON has no floating point numbers.
-    #[error("canonical JSON cannot encode the non-integer number {number} at {path}")]
+    /// Canonical JSON has no floating point numbers; integers beyond the 64-bit range are
+    /// read as floats and refused too.
+    #[error(
+        "canonical JSON cannot encode the number {number} at {path} (only integers in the 64-bit range)"
+    )]
     Float {
         /// The number as written.
         number: String,

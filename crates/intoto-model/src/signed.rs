@@ -138,7 +138,7 @@ impl Metablock {
         crate::canonical::encode(&self.signed).map_err(|e| match e {
             crate::canonical::CanonicalError::Float { number, path } => ModelError::invalid(
                 path.replacen('$', "signed", 1),
-                format!("canonical JSON cannot encode the non-integer number {number}"),
+                format!("canonical JSON cannot encode the number {number} (only integers in the 64-bit range)"),
             ),
         })
     }
@@ -224,6 +224,18 @@ impl Envelope {
                 }
             };
             let sig = decode_base64(str_field(so, "sig", &path)?, &format!("{path}.sig"))?;
+            // Two signatures under one key id could be counted twice; the reference refuses
+            // such envelopes when loading them, and so do we.
+            if let Some(id) = &keyid
+                && signatures
+                    .iter()
+                    .any(|s: &EnvelopeSignature| s.keyid.as_ref() == Some(id))
+            {
+                return Err(ModelError::invalid(
+                    format!("{path}.keyid"),
+                    format!("a second signature claims key {id}"),
+                ));
+            }
             signatures.push(EnvelopeSignature { keyid, sig });
         }
         Ok(Envelope {
@@ -324,12 +336,19 @@ fn str_field<'a>(
     }
 }
 
+/// Standard or URL-safe base64, padded: what DSSE allows and what the reference (and
+/// in-toto-golang) read. Unpadded text is refused like the reference refuses it.
 fn decode_base64(s: &str, path: &str) -> Result<Vec<u8>, ModelError> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+    [STANDARD, URL_SAFE]
         .iter()
         .find_map(|e| e.decode(s).ok())
-        .ok_or_else(|| ModelError::invalid(path, "not valid base64"))
+        .ok_or_else(|| {
+            ModelError::invalid(
+                path,
+                "not valid base64 (standard or URL-safe, with padding)",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -364,6 +383,28 @@ mod tests {
         assert_eq!(env.payload, b"hi");
         assert_eq!(env.signatures[0].sig, vec![0, 1]);
         assert_eq!(env.to_value(), doc);
+    }
+
+    #[test]
+    fn envelope_refuses_unpadded_base64() {
+        let doc = serde_json::json!({"payload": "aGk", "payloadType": IN_TOTO_PAYLOAD_TYPE, "signatures": []});
+        let err = Envelope::from_value(&doc).unwrap_err();
+        assert!(
+            matches!(&err, ModelError::Invalid { path, .. } if path == "payload"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn envelope_refuses_two_signatures_by_one_key() {
+        let sig = serde_json::json!({"keyid": "ab", "sig": "AAE="});
+        let doc = serde_json::json!({"payload": "aGk=", "payloadType": IN_TOTO_PAYLOAD_TYPE,
+            "signatures": [sig.clone(), sig]});
+        let err = Envelope::from_value(&doc).unwrap_err();
+        assert!(
+            matches!(&err, ModelError::Invalid { path, .. } if path == "signatures[1].keyid"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,0 +1,12 @@
+//! One module per subcommand.
+
+pub mod keygen;
+pub mod sign;
+
+use anyhow::Context;
+
+/// Asks for a key's password on the terminal without echo.
+pub fn prompt_password(prompt: &str) -> anyhow::Result<Vec<u8>> {
+    let password = rpassword::prompt_password(prompt).context("cannot read the password")?;
+    Ok(password.into_bytes())
+}

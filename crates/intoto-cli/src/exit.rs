@@ -1,0 +1,43 @@
+//! Exit codes and the one-line failure report.
+//!
+//! As with the reference tools: 0 success, 1 a verification failed, 2 bad usage or any other
+//! error (unreadable file, malformed metadata, unusable key).
+
+use std::process::ExitCode;
+
+/// A failed command: the exit code and the error chain to report.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// A verification failure (exit 1).
+    pub fn verification(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            code: 1,
+            error: error.into(),
+        }
+    }
+
+    /// A usage or input error (exit 2).
+    pub fn usage(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+
+    /// Prints the reason (first line) and its causes, then gives the exit code.
+    pub fn report(self) -> ExitCode {
+        tracing::error!("{:#}", self.error);
+        ExitCode::from(self.code)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Failure::usage(error)
+    }
+}
