@@ -1,0 +1,179 @@
+//! Steps 4, 5 and 8 of the workflow: loading each step's link files, checking their
+//! signatures against the authorized functionaries, counting distinct functionaries toward the
+//! threshold, and checking that the counted links agree.
+
+use std::path::{Path, PathBuf};
+
+use intoto_model::{KeyId, Link, SignedDocument, Step};
+
+use crate::{
+    VerifyError, document,
+    keys::LayoutKeys,
+    report::{LinkReport, StepReport},
+};
+
+/// A link file found for a step.
+pub struct LoadedFile {
+    /// The key id the file name was built from.
+    pub file_keyid: KeyId,
+    /// The file.
+    pub path: PathBuf,
+    /// Its parsed (not yet verified) content.
+    pub doc: SignedDocument,
+}
+
+/// A link file whose signature checked out, with the main key it counts for.
+pub struct VerifiedFile {
+    /// The loaded file.
+    pub file: LoadedFile,
+    /// The authorized main key id.
+    pub main_keyid: KeyId,
+}
+
+/// The link file name of a step for a key: `STEP.KEYID8.link`.
+pub fn link_file_name(step: &str, keyid: &KeyId) -> String {
+    format!("{step}.{}.link", keyid.short())
+}
+
+/// Loads the link files of `step` from `link_dir`: one per authorized key id (and OpenPGP
+/// subkey). Fails when fewer files than the threshold exist or a file is malformed.
+pub fn load_step_files(
+    step: &Step,
+    keys: &LayoutKeys,
+    link_dir: &Path,
+) -> Result<Vec<LoadedFile>, VerifyError> {
+    let mut files = Vec::new();
+    let mut looked_for = Vec::new();
+    for authorized in &step.pubkeys {
+        for file_keyid in keys.file_keyids(authorized) {
+            let name = link_file_name(step.name.as_str(), &file_keyid);
+            let path = link_dir.join(&name);
+            looked_for.push(name);
+            if let Some(doc) = document::read_optional(&path)? {
+                files.push(LoadedFile {
+                    file_keyid,
+                    path,
+                    doc,
+                });
+            }
+        }
+    }
+    if (files.len() as u64) < step.threshold {
+        return Err(VerifyError::LinksMissing {
+            step: step.name.to_string(),
+            required: step.threshold,
+            found: files.len(),
+            link_dir: link_dir.to_path_buf(),
+            expected_files: looked_for.join(", "),
+        });
+    }
+    Ok(files)
+}
+
+/// Checks each file's signature with its authorized key and counts distinct functionaries.
+/// Unauthorized files and bad signatures are skipped (and reported); the step fails when
+/// fewer than `threshold` distinct functionaries remain.
+///
+/// Two key ids with the same key material count once, and links by subkeys of one OpenPGP
+/// key count once, as the reference does for subkeys.
+pub fn verify_step_files(
+    step: &Step,
+    files: Vec<LoadedFile>,
+    keys: &LayoutKeys,
+    step_report: &mut StepReport,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<VerifiedFile>, VerifyError> {
+    let mut verified: Vec<VerifiedFile> = Vec::new();
+    let mut counted: Vec<KeyId> = Vec::new();
+    let mut skipped = Vec::new();
+    for file in files {
+        let file_name = file.path.display().to_string();
+        let mut record = |status: String| {
+            step_report.links.push(LinkReport {
+                file: file_name.clone(),
+                keyid: file.file_keyid.to_string(),
+                status,
+            });
+        };
+        let Some(main) = keys.main_keyid(&file.file_keyid, &step.pubkeys) else {
+            let why = format!("key {} is not authorized for step '{}'", file.file_keyid, step.name);
+            skipped.push(format!("'{file_name}': {why}"));
+            record(format!("skipped: {why}"));
+            continue;
+        };
+        let Some(key) = keys.get(&main) else {
+            let why = format!("key {main} is not in the layout");
+            skipped.push(format!("'{file_name}': {why}"));
+            record(format!("skipped: {why}"));
+            continue;
+        };
+        if let Err(why) = key.verify(&file.doc) {
+            skipped.push(format!("'{file_name}': {why}"));
+            record(format!("skipped: {why}"));
+            continue;
+        }
+        let duplicate = counted.iter().find(|c| {
+            **c == main || keys.get(c).is_some_and(|other| other.same_material(key))
+        });
+        match duplicate {
+            Some(first) => {
+                warnings.push(format!(
+                    "step '{}': links by key {main} and key {first} are by the same functionary and count once toward the threshold",
+                    step.name
+                ));
+                record("used (same functionary as another link: counted once)".into());
+            }
+            None => {
+                counted.push(main.clone());
+                record("used".into());
+            }
+        }
+        verified.push(VerifiedFile {
+            file,
+            main_keyid: main,
+        });
+    }
+    if (counted.len() as u64) < step.threshold {
+        let details = if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; not counted: {}", skipped.join("; "))
+        };
+        return Err(VerifyError::ThresholdNotMet {
+            step: step.name.to_string(),
+            required: step.threshold,
+            found: counted.len(),
+            details,
+        });
+    }
+    Ok(verified)
+}
+
+/// Step 8: with a threshold above one, every counted link must report the same materials and
+/// products.
+pub fn check_agreement(step: &Step, links: &[(String, Link)]) -> Result<(), VerifyError> {
+    if step.threshold <= 1 {
+        return Ok(());
+    }
+    let Some((first_file, first)) = links.first() else {
+        return Ok(());
+    };
+    for (file, link) in &links[1..] {
+        let side = if link.materials != first.materials {
+            Some("materials")
+        } else if link.products != first.products {
+            Some("products")
+        } else {
+            None
+        };
+        if let Some(side) = side {
+            return Err(VerifyError::LinksDisagree {
+                step: step.name.to_string(),
+                first: first_file.clone(),
+                second: file.clone(),
+                side,
+            });
+        }
+    }
+    Ok(())
+}

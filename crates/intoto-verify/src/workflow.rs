@@ -1,0 +1,299 @@
+//! The verification workflow, in the reference's order (`in_toto_verify`):
+//!
+//! 1. every key the user passed has a valid signature on the root layout;
+//! 2. the layout has not expired;
+//! 3. parameters are substituted (only when parameters were given);
+//! 4. each step's link files are loaded; 5. their signatures are checked and distinct
+//!    functionaries counted toward the threshold;
+//! 6. sublayouts are verified recursively and replaced by their summary links;
+//! 7. commands are compared with `expected_command` (a warning only);
+//! 8. links of a step with a threshold above one must agree;
+//! 9. one link per step; the steps' artifact rules are applied;
+//! 10. inspections run, then their rules are applied;
+//! 11. the summary link is returned.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use intoto_crypto::PublicKey;
+use intoto_model::{KeyId, Layout, Link, SignedDocument, StepName};
+
+use crate::{
+    VerifyError, document,
+    document::StepEvidence,
+    keys::{LayoutKeys, TrustedKey},
+    links, params,
+    report::{Report, StepReport},
+};
+
+/// Sublayouts deeper than this are refused (a layout that names itself would loop forever).
+pub const MAX_SUBLAYOUT_DEPTH: usize = 16;
+
+/// How to verify.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Directory holding the link files (`--link-dir`).
+    pub link_dir: PathBuf,
+    /// The current time, as Unix seconds (the library reads no clock).
+    pub now_unix: i64,
+    /// Parameters to substitute into the layout; `None` leaves `{...}` untouched, as the
+    /// reference's CLI does.
+    pub params: Option<BTreeMap<String, String>>,
+    /// How inspections run.
+    pub inspections: crate::inspect::InspectionOptions,
+}
+
+/// The result of a verification with the report of every check made.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What was checked.
+    pub report: Report,
+    /// The summary link on success, or the first reason for failure.
+    pub result: Result<Link, VerifyError>,
+}
+
+/// Verifies the supply chain of the root layout at `layout_path` with the user's `keys`.
+pub fn verify(layout_path: &Path, keys: &[PublicKey], options: &Options) -> Outcome {
+    let mut report = Report {
+        layout: layout_path.display().to_string(),
+        layout_keys: keys.iter().map(|k| k.keyid().to_string()).collect(),
+        ..Report::default()
+    };
+    let trusted: Vec<TrustedKey> = keys.iter().cloned().map(TrustedKey::Standard).collect();
+    let result = document::read(layout_path).and_then(|doc| {
+        let ctx = Context {
+            options,
+            depth: 0,
+        };
+        ctx.verify_layout(
+            &doc,
+            layout_path,
+            &trusted,
+            &options.link_dir,
+            options.params.as_ref(),
+            "",
+            &mut report,
+        )
+    });
+    match &result {
+        Ok(_) => report.verdict = "pass".into(),
+        Err(e) => {
+            report.verdict = "fail".into();
+            report.error = Some(e.to_string());
+        }
+    }
+    Outcome { report, result }
+}
+
+struct Context<'a> {
+    options: &'a Options,
+    depth: usize,
+}
+
+impl Context<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn verify_layout(
+        &self,
+        doc: &SignedDocument,
+        path: &Path,
+        layout_keys: &[TrustedKey],
+        link_dir: &Path,
+        parameters: Option<&BTreeMap<String, String>>,
+        summary_name: &str,
+        report: &mut Report,
+    ) -> Result<Link, VerifyError> {
+        // 1. Every key passed must have signed.
+        if layout_keys.is_empty() {
+            return Err(VerifyError::NoLayoutKeys);
+        }
+        for key in layout_keys {
+            if let Err(reason) = key.verify(doc) {
+                let TrustedKey::Standard(k) = key else {
+                    return Err(VerifyError::UnexpectedContent {
+                        path: path.to_path_buf(),
+                        expected: "a usable layout key",
+                        found: reason,
+                    });
+                };
+                let source = match doc {
+                    SignedDocument::Metablock(mb) => intoto_crypto::verify_metablock(mb, k),
+                    SignedDocument::Envelope(env) => intoto_crypto::verify_envelope(env, k),
+                };
+                if let Err(source) = source {
+                    return Err(VerifyError::LayoutSignature {
+                        path: path.to_path_buf(),
+                        keyid: k.keyid().clone(),
+                        source,
+                    });
+                }
+            }
+        }
+        let mut layout = document::layout(doc, path)?;
+
+        // 2. Expiry.
+        if self.depth == 0 {
+            report.expires = Some(layout.expires.to_string());
+        }
+        if layout.expires.is_expired_at(self.options.now_unix) {
+            return Err(VerifyError::LayoutExpired {
+                path: path.to_path_buf(),
+                expires: layout.expires.clone(),
+            });
+        }
+
+        // 3. Parameters.
+        if let Some(parameters) = parameters {
+            params::substitute_layout(&mut layout, parameters)?;
+        }
+        crate::rules::check_layout_rules(&layout, path)?;
+
+        // 4-6. Links, signatures, thresholds, sublayouts.
+        let keys = LayoutKeys::new(&layout);
+        let mut chain: BTreeMap<StepName, Vec<(String, Link)>> = BTreeMap::new();
+        for step in &layout.steps {
+            let mut step_report = StepReport {
+                name: step.name.to_string(),
+                threshold: step.threshold,
+                ..StepReport::default()
+            };
+            let outcome = links::load_step_files(step, &keys, link_dir).and_then(|files| {
+                links::verify_step_files(step, files, &keys, &mut step_report, &mut report.warnings)
+            });
+            let verified = match outcome {
+                Ok(v) => v,
+                Err(e) => {
+                    report.steps.push(step_report);
+                    return Err(e);
+                }
+            };
+            let mut step_links = Vec::with_capacity(verified.len());
+            for v in verified {
+                let file = v.file.path.display().to_string();
+                let link = match document::step_evidence(&v.file.doc, &v.file.path)? {
+                    StepEvidence::Link(link) => *link,
+                    StepEvidence::Layout => {
+                        step_report.sublayout = true;
+                        self.verify_sublayout(step.name.as_str(), &v, &keys, link_dir, report)?
+                    }
+                };
+                if link.name.as_str() != step.name.as_str() {
+                    report.warnings.push(format!(
+                        "'{file}' is a link for step '{}', used for step '{}' (its file name); the reference does the same",
+                        link.name, step.name
+                    ));
+                }
+                // 7. Command alignment: a warning only.
+                if link.command != step.expected_command {
+                    let warning = format!(
+                        "step '{}': '{file}' ran command {:?}, the layout expects {:?}",
+                        step.name, link.command, step.expected_command
+                    );
+                    tracing::warn!("{warning}");
+                    report.warnings.push(warning);
+                }
+                step_links.push((file, link));
+            }
+            // 8. Links of one step must agree.
+            links::check_agreement(step, &step_links)?;
+            report.steps.push(step_report);
+            chain.insert(step.name.clone(), step_links);
+        }
+
+        // 9. One link per step; step rules.
+        let reduced: BTreeMap<StepName, Link> = chain
+            .into_iter()
+            .filter_map(|(name, mut links)| {
+                if links.is_empty() {
+                    None
+                } else {
+                    Some((name, links.swap_remove(0).1))
+                }
+            })
+            .collect();
+        crate::rules::apply_step_rules(&layout, &reduced, report)?;
+
+        // 10. Inspections and their rules.
+        let inspected = crate::inspect::run_all(&layout, &self.options.inspections, report)?;
+        let mut combined = reduced.clone();
+        combined.extend(inspected);
+        crate::rules::apply_inspection_rules(&layout, &combined, report)?;
+
+        // 11. Summary link.
+        Ok(summary_link(&layout, &reduced, summary_name))
+    }
+
+    fn verify_sublayout(
+        &self,
+        step: &str,
+        verified: &links::VerifiedFile,
+        keys: &LayoutKeys,
+        link_dir: &Path,
+        report: &mut Report,
+    ) -> Result<Link, VerifyError> {
+        if self.depth + 1 > MAX_SUBLAYOUT_DEPTH {
+            return Err(VerifyError::SublayoutTooDeep {
+                step: step.to_string(),
+                limit: MAX_SUBLAYOUT_DEPTH,
+            });
+        }
+        let key = keys
+            .get(&verified.main_keyid)
+            .cloned()
+            .into_iter()
+            .collect::<Vec<_>>();
+        let sub_dir = link_dir.join(sublayout_dir_name(step, &verified.file.file_keyid));
+        let inner = Context {
+            options: self.options,
+            depth: self.depth + 1,
+        };
+        let mut sub_report = Report::default();
+        let result = inner.verify_layout(
+            &verified.file.doc,
+            &verified.file.path,
+            &key,
+            &sub_dir,
+            None,
+            step,
+            &mut sub_report,
+        );
+        report
+            .warnings
+            .extend(sub_report.warnings.into_iter().map(|w| format!("sublayout '{step}': {w}")));
+        result.map_err(|source| VerifyError::Sublayout {
+            step: step.to_string(),
+            path: verified.file.path.clone(),
+            source: Box::new(source),
+        })
+    }
+}
+
+/// The directory holding a sublayout's links: `STEP.KEYID8` next to the superlayout's links.
+pub fn sublayout_dir_name(step: &str, keyid: &KeyId) -> String {
+    format!("{step}.{}", keyid.short())
+}
+
+/// The summary of a verified layout: the first step's materials, the last step's products,
+/// byproducts and command (the reference's `get_summary_link`).
+fn summary_link(layout: &Layout, reduced: &BTreeMap<StepName, Link>, name: &str) -> Link {
+    let mut summary = Link::new(StepName::new(name).unwrap_or_else(|_| summary_name()));
+    if let (Some(first), Some(last)) = (layout.steps.first(), layout.steps.last()) {
+        if let Some(first) = reduced.get(&first.name) {
+            summary.materials = first.materials.clone();
+        }
+        if let Some(last) = reduced.get(&last.name) {
+            summary.products = last.products.clone();
+            summary.byproducts = last.byproducts.clone();
+            summary.command = last.command.clone();
+        }
+    }
+    summary
+}
+
+/// The name of the root layout's summary link (the reference leaves it empty, which is not a
+/// valid step name).
+#[allow(clippy::expect_used)] // a constant, valid name
+fn summary_name() -> StepName {
+    StepName::new("summary").expect("'summary' is a valid step name")
+}
