@@ -97,6 +97,53 @@ pub enum CryptoError {
         /// Why.
         reason: String,
     },
+    /// No signature of the metadata is by the OpenPGP key or one of its subkeys (e.g. it was
+    /// made by a subkey the key object does not list).
+    #[error("no signature by OpenPGP key {keyid} or its subkeys (signatures are by: {})", list(.found))]
+    GpgNoSignature {
+        /// The primary key's fingerprint.
+        keyid: KeyId,
+        /// The key ids the signatures claim.
+        found: Vec<KeyId>,
+    },
+    /// The OpenPGP (sub)key that made the signature has expired (`creation_time +
+    /// validity_period` lies in the past).
+    #[error("OpenPGP key {keyid} (of primary key {primary}) expired at {expired}")]
+    GpgKeyExpired {
+        /// The expired (sub)key.
+        keyid: KeyId,
+        /// Its primary key (the same as `keyid` for a primary-key signature).
+        primary: KeyId,
+        /// When it expired (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
+        expired: String,
+    },
+    /// OpenPGP packet data (an exported key or a signature made by gpg) cannot be read.
+    #[error("malformed OpenPGP data: {reason}")]
+    GpgPacket {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The exported OpenPGP data holds no key or verified subkey with this id.
+    #[error("OpenPGP key {keyid} not found in the exported key data")]
+    GpgKeyNotFound {
+        /// The key id that was asked for.
+        keyid: String,
+    },
+    /// Running the `gpg` program failed.
+    #[error("`{command}` failed: {reason}")]
+    GpgCommand {
+        /// The command line.
+        command: String,
+        /// Why (exit status and stderr, timeout, ...).
+        reason: String,
+    },
+}
+
+fn list(ids: &[KeyId]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter().map(KeyId::as_str).collect::<Vec<_>>().join(", ")
 }
 
 impl CryptoError {

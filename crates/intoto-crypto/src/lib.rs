@@ -20,6 +20,10 @@
 //! verify_metablock(&mb, key.public_key()).unwrap();
 //! ```
 //!
+//! OpenPGP (`gpg`) keys and signatures as the reference uses them are in [`gpg`]: pure-Rust
+//! verification always, running the `gpg` program (export, signing) with the `gpg-export`
+//! feature.
+//!
 //! [`Metablock`]: intoto_model::Metablock
 //! [`Envelope`]: intoto_model::Envelope
 #![forbid(unsafe_code)]
@@ -29,6 +33,7 @@
 mod dsse;
 mod encryption;
 mod error;
+pub mod gpg;
 pub mod keyid;
 mod legacy;
 mod metablock;
