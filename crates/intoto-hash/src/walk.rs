@@ -1,0 +1,240 @@
+//! The parallel walk: which files the reference's `FileResolver` would record for each given
+//! path, found with one `readdir` per directory (file types from the directory entries, a
+//! `stat` only for symlinks and directories), directories listed in parallel with rayon.
+
+use std::{
+    fs::{self, FileType, Metadata},
+    io,
+    path::{Path, PathBuf},
+};
+
+use rayon::prelude::*;
+
+use crate::{Excludes, HashError, SkipReason, Skipped, paths};
+
+/// What the walk needs from the options.
+pub(crate) struct Walker<'a> {
+    pub base: Option<&'a Path>,
+    pub excludes: &'a Excludes,
+    pub follow_symlink_dirs: bool,
+}
+
+/// Files found (artifact names relative to the base path) and what was left out, with why.
+#[derive(Default)]
+pub(crate) struct Listing {
+    pub files: Vec<String>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Listing {
+    fn merge(mut self, other: Listing) -> Listing {
+        self.files.extend(other.files);
+        self.skipped.extend(other.skipped);
+        self
+    }
+}
+
+/// A directory on the current path from the walk's root, to detect symlink loops.
+#[derive(Clone)]
+struct Ancestor {
+    /// Device and inode; `None` where the platform has none (no loop detection there).
+    id: Option<(u64, u64)>,
+    name: String,
+}
+
+impl Walker<'_> {
+    /// Where the artifact `name` is on disk (we never change the working directory).
+    pub fn fs_path(&self, name: &str) -> PathBuf {
+        match self.base {
+            Some(base) => base.join(name),
+            None => PathBuf::from(name),
+        }
+    }
+
+    /// Lists what the reference records for one given path (already normalised).
+    pub fn top(&self, name: &str) -> Result<Listing, HashError> {
+        let mut listing = Listing::default();
+        if self.excludes.is_excluded(name) {
+            return Ok(listing);
+        }
+        let fs_path = self.fs_path(name);
+        let meta = match fs::metadata(&fs_path) {
+            Ok(meta) => meta,
+            Err(e) if is_missing(&e) => {
+                let reason = if fs::symlink_metadata(&fs_path).is_ok() {
+                    SkipReason::DanglingSymlink
+                } else {
+                    SkipReason::DoesNotExist
+                };
+                listing.skipped.push(Skipped {
+                    path: name.to_string(),
+                    reason,
+                });
+                return Ok(listing);
+            }
+            Err(source) => {
+                return Err(HashError::Stat {
+                    path: name.to_string(),
+                    source,
+                });
+            }
+        };
+        if meta.is_file() {
+            listing.files.push(name.to_string());
+            Ok(listing)
+        } else if meta.is_dir() {
+            self.dir(name, &fs_path, vec![ancestor(&meta, name)])
+        } else {
+            Err(HashError::SpecialFile {
+                path: name.to_string(),
+                kind: special_kind(&meta.file_type()),
+            })
+        }
+    }
+
+    /// Lists the directory `name` and, in parallel, its subdirectories.
+    fn dir(
+        &self,
+        name: &str,
+        fs_path: &Path,
+        ancestors: Vec<Ancestor>,
+    ) -> Result<Listing, HashError> {
+        let read_err = |source| HashError::ReadDir {
+            path: name.to_string(),
+            source,
+        };
+        let mut listing = Listing::default();
+        let mut subdirs: Vec<(String, PathBuf, Ancestor)> = Vec::new();
+        for entry in fs::read_dir(fs_path).map_err(read_err)? {
+            let entry = entry.map_err(read_err)?;
+            let child = match entry.file_name().into_string() {
+                Ok(file_name) => paths::join(name, &file_name),
+                Err(raw) => {
+                    let lossy = paths::join(name, &raw.to_string_lossy());
+                    if self.excludes.is_excluded(&lossy) {
+                        continue;
+                    }
+                    return Err(HashError::NonUtf8Name { path: lossy });
+                }
+            };
+            if self.excludes.is_excluded(&child) {
+                continue;
+            }
+            let stat_err = |source| HashError::Stat {
+                path: child.clone(),
+                source,
+            };
+            let file_type = entry.file_type().map_err(stat_err)?;
+            if file_type.is_file() {
+                listing.files.push(child);
+            } else if file_type.is_dir() {
+                let meta = entry.metadata().map_err(stat_err)?;
+                let id = ancestor(&meta, &child);
+                subdirs.push((child, entry.path(), id));
+            } else if file_type.is_symlink() {
+                match fs::metadata(entry.path()) {
+                    Ok(meta) if meta.is_file() => listing.files.push(child),
+                    Ok(meta) if meta.is_dir() => {
+                        if self.follow_symlink_dirs {
+                            let id = ancestor(&meta, &child);
+                            subdirs.push((child, entry.path(), id));
+                        } else {
+                            listing.skipped.push(Skipped {
+                                path: child,
+                                reason: SkipReason::SymlinkDirNotFollowed,
+                            });
+                        }
+                    }
+                    Ok(meta) => {
+                        return Err(HashError::SpecialFile {
+                            path: child,
+                            kind: special_kind(&meta.file_type()),
+                        });
+                    }
+                    Err(e) if is_missing(&e) => listing.skipped.push(Skipped {
+                        path: child,
+                        reason: SkipReason::DanglingSymlink,
+                    }),
+                    Err(source) => {
+                        return Err(HashError::Stat {
+                            path: child,
+                            source,
+                        });
+                    }
+                }
+            } else {
+                return Err(HashError::SpecialFile {
+                    path: child,
+                    kind: special_kind(&file_type),
+                });
+            }
+        }
+        for (child, _, id) in &subdirs {
+            if let Some(a) = ancestors.iter().find(|a| a.id.is_some() && a.id == id.id) {
+                return Err(HashError::SymlinkLoop {
+                    path: child.clone(),
+                    ancestor: a.name.clone(),
+                });
+            }
+        }
+        let below = subdirs
+            .into_par_iter()
+            .map(|(child, path, id)| {
+                let mut chain = ancestors.clone();
+                chain.push(id);
+                self.dir(&child, &path, chain)
+            })
+            .try_reduce(Listing::default, |a, b| Ok(a.merge(b)))?;
+        Ok(listing.merge(below))
+    }
+}
+
+/// Not found, or a symlink chain that never ends in a file (`ELOOP`): the reference's
+/// `os.path.exists` is false for both.
+fn is_missing(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(ELOOP)
+}
+
+#[cfg(unix)]
+const ELOOP: i32 = libc::ELOOP;
+#[cfg(not(unix))]
+const ELOOP: i32 = -1;
+
+fn ancestor(meta: &Metadata, name: &str) -> Ancestor {
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    };
+    #[cfg(not(unix))]
+    let id = {
+        let _ = meta;
+        None
+    };
+    Ancestor {
+        id,
+        name: name.to_string(),
+    }
+}
+
+/// A human name for a file type that is neither a regular file nor a directory.
+pub(crate) fn special_kind(file_type: &FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "fifo";
+        }
+        if file_type.is_socket() {
+            return "socket";
+        }
+        if file_type.is_block_device() {
+            return "block device";
+        }
+        if file_type.is_char_device() {
+            return "character device";
+        }
+    }
+    let _ = file_type;
+    "special file"
+}
