@@ -6,6 +6,14 @@
 //! Like the reference, this does not look at revocation signatures or key flags: a revoked
 //! or encryption-only RSA subkey is still listed (subkeys of unsupported algorithms such as
 //! ElGamal or ECDH are left out).
+//!
+//! One deliberate difference: self-signatures are checked over the data RFC 4880 §5.2.4
+//! defines (`0x99`, two-octet length, key body; `0xb4`, four-octet length, User ID). The
+//! reference hashes the key packet *as exported*, which is the same only when gpg wrote it
+//! with a two-octet length header (RSA and DSA keys). GnuPG writes Ed25519 key packets with
+//! a one-octet length, so the reference finds no valid self-signature on them: it drops
+//! Ed25519 signing subkeys and the primary key's expiry. This module keeps both, so an
+//! expired Ed25519 key is rejected and its subkey signatures verify.
 
 use intoto_model::GpgPublicKey;
 use serde_json::{Map, Value};
@@ -94,7 +102,7 @@ fn self_signature_valid(sig: &SigPacket, master: &Material, signed: &[u8]) -> bo
 /// The primary key's validity period from its User ID self-certifications.
 fn certified_validity(
     b: &Bundle<'_>,
-    primary_raw: &[u8],
+    primary_hashed: &[u8],
     master_id: &str,
     master: &Material,
 ) -> Result<Option<u32>, CryptoError> {
@@ -102,11 +110,14 @@ fn certified_validity(
     let mut is_primary_user = false;
     let mut newest: Option<u32> = None;
     for uid in &b.user_ids {
-        // RFC 4880 §5.2.4: key packet, then 0xb4 and a four-octet length, then the User ID.
-        // Like the reference, this takes the length octet of a one-octet-length header.
-        let mut signed = primary_raw.to_vec();
-        signed.extend_from_slice(&[0xb4, 0, 0, 0]);
-        signed.extend_from_slice(uid.packet.raw.get(1..).unwrap_or(&[]));
+        // RFC 4880 §5.2.4: the key, then 0xb4, a four-octet length and the User ID.
+        let Ok(uid_len) = u32::try_from(uid.packet.body.len()) else {
+            continue;
+        };
+        let mut signed = primary_hashed.to_vec();
+        signed.push(0xb4);
+        signed.extend_from_slice(&uid_len.to_be_bytes());
+        signed.extend_from_slice(uid.packet.body);
         for raw in &uid.signatures {
             let Ok(sig) = parse_signature_packet(raw, &SIG_CERTIFICATIONS, &SELF_SIG_HASHES) else {
                 continue;
@@ -140,7 +151,7 @@ fn certified_validity(
 /// The subkeys bound to the primary key by exactly one valid binding signature.
 fn verified_subkeys(
     b: &Bundle<'_>,
-    primary_raw: &[u8],
+    primary_hashed: &[u8],
     master: &Material,
 ) -> Result<Map<String, Value>, CryptoError> {
     let mut out = Map::new();
@@ -148,10 +159,9 @@ fn verified_subkeys(
         let Ok(mut key) = parse_pubkey_payload(sub.packet.body) else {
             continue;
         };
-        // RFC 4880 §5.2.4: primary key packet, then the subkey as 0x99 and a two-octet length.
-        let mut signed = primary_raw.to_vec();
-        signed.push(0x99);
-        signed.extend_from_slice(sub.packet.raw.get(1..).unwrap_or(&[]));
+        // RFC 4880 §5.2.4: the primary key, then the subkey, both hashed as key packets.
+        let mut signed = primary_hashed.to_vec();
+        signed.extend(hashed_key(sub.packet.body)?);
         // Revocations and other signatures are not binding signatures and are skipped.
         let mut bindings: Vec<SigPacket> = sub
             .signatures
@@ -176,6 +186,16 @@ fn verified_subkeys(
             out.insert(id, Value::Object(key));
         }
     }
+    Ok(out)
+}
+
+/// A key packet body as signatures hash it: `0x99`, two-octet length, body.
+fn hashed_key(body: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let len = u16::try_from(body.len())
+        .map_err(|_| malformed("public key packet longer than 65535 octets"))?;
+    let mut out = vec![0x99];
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
     Ok(out)
 }
 
@@ -205,10 +225,11 @@ pub fn parse_gpg_key_bundle(data: &[u8], keyid: &str) -> Result<GpgPublicKey, Cr
     let keyval = master.get("keyval").cloned().unwrap_or(Value::Null);
     let material = Material::from_parts(&keytype, &keyval, &master_id)?;
 
-    if let Some(v) = certified_validity(&bundle, primary.raw, &master_id, &material)? {
+    let primary_hashed = hashed_key(primary.body)?;
+    if let Some(v) = certified_validity(&bundle, &primary_hashed, &master_id, &material)? {
         master.insert("validity_period".into(), v.into());
     }
-    let subkeys = verified_subkeys(&bundle, primary.raw, &material)?;
+    let subkeys = verified_subkeys(&bundle, &primary_hashed, &material)?;
     let wanted = keyid.to_lowercase();
     if !master_id.ends_with(&wanted) && !subkeys.keys().any(|id| id.ends_with(&wanted)) {
         return Err(not_found());
