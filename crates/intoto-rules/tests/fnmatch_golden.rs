@@ -1,4 +1,5 @@
 //! `Pattern` against Python's `fnmatch` (table made by `tests/data/gen_fnmatch.py`).
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use intoto_rules::Pattern;
 use serde_json::Value;

@@ -1,6 +1,7 @@
 //! Differential tests against the Python reference (in-toto 3.1.0): the verdicts in
 //! `data/scenarios_golden.json` and `data/grammar_golden.json` were computed by
 //! `data/gen_scenarios.py` calling `verifylib.verify_item_rules` and `rulelib.unpack_rule`.
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
 use std::collections::BTreeMap;
 
@@ -92,11 +93,11 @@ fn engine_equals_reference_on_every_scenario() {
         let verdict = match (&got, expected["result"].as_str().unwrap()) {
             (Ok(report), "pass") => queues(own_side, report) == expected_queues,
             (Err(Error::RuleFailed(f)), "fail") => {
-                let kind_ok = match (&f.kind, expected["kind"].as_str().unwrap()) {
-                    (FailureKind::Disallowed { .. }, "disallow") => true,
-                    (FailureKind::RequiredMissing { .. }, "require") => true,
-                    _ => false,
-                };
+                let kind_ok = matches!(
+                    (&f.kind, expected["kind"].as_str().unwrap()),
+                    (FailureKind::Disallowed { .. }, "disallow")
+                        | (FailureKind::RequiredMissing { .. }, "require")
+                );
                 kind_ok
                     && f.index as u64 == expected["index"].as_u64().unwrap()
                     && queues(own_side, &f.trace) == expected_queues
