@@ -10,6 +10,8 @@ use std::process::ExitCode;
 pub struct Failure {
     code: u8,
     error: anyhow::Error,
+    /// Exit with the code but print nothing (a wrapped command's own exit status).
+    silent: bool,
 }
 
 impl Failure {
@@ -18,6 +20,21 @@ impl Failure {
         Failure {
             code: 1,
             error: error.into(),
+            silent: false,
+        }
+    }
+
+    /// Any error of the recording commands (exit 1, as the reference's `in-toto-run`).
+    pub fn error(error: impl Into<anyhow::Error>) -> Self {
+        Failure::verification(error)
+    }
+
+    /// The wrapped command's non-zero exit status, passed through without a message.
+    pub fn passthrough(code: u8) -> Self {
+        Failure {
+            code,
+            error: anyhow::anyhow!("the command exited with {code}"),
+            silent: true,
         }
     }
 
@@ -26,12 +43,15 @@ impl Failure {
         Failure {
             code: 2,
             error: error.into(),
+            silent: false,
         }
     }
 
     /// Prints the reason (first line) and its causes, then gives the exit code.
     pub fn report(self) -> ExitCode {
-        tracing::error!("{:#}", self.error);
+        if !self.silent {
+            tracing::error!("{:#}", self.error);
+        }
         ExitCode::from(self.code)
     }
 }

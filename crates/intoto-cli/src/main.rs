@@ -24,6 +24,12 @@ enum Command {
     Keygen(commands::keygen::Args),
     /// Sign link or layout metadata, or verify its signatures (like `in-toto-sign`).
     Sign(commands::sign::Args),
+    /// Run a step's command and write its signed link (like `in-toto-run`).
+    Run(commands::run::Args),
+    /// Record a step in two parts, start and stop (like `in-toto-record`).
+    Record(commands::record::Args),
+    /// Run a command and write an unsigned link, to try out a layout (like `in-toto-mock`).
+    Mock(commands::mock::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +49,18 @@ fn main() -> ExitCode {
         Command::Sign(args) => {
             logging::init(args.verbosity);
             commands::sign::run(args)
+        }
+        Command::Run(args) => {
+            logging::init(args.verbosity);
+            commands::run::run(args)
+        }
+        Command::Record(args) => {
+            logging::init(args.verbosity());
+            commands::record::run(args)
+        }
+        Command::Mock(args) => {
+            logging::init(args.verbosity());
+            commands::mock::run(args)
         }
     };
     match result {

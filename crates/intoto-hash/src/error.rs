@@ -50,7 +50,7 @@ pub enum HashError {
         scheme: String,
     },
     /// The base path is not a usable directory.
-    #[error("base path '{}': {source}", path.display())]
+    #[error("base path '{}'", path.display())]
     BasePath {
         /// The base path.
         path: PathBuf,
@@ -84,7 +84,7 @@ pub enum HashError {
         ancestor: String,
     },
     /// A directory that cannot be listed.
-    #[error("cannot list directory '{path}': {source}")]
+    #[error("cannot list directory '{path}'")]
     ReadDir {
         /// The artifact path of the directory.
         path: String,
@@ -92,7 +92,7 @@ pub enum HashError {
         source: io::Error,
     },
     /// A file or directory whose type cannot be determined.
-    #[error("cannot stat '{path}': {source}")]
+    #[error("cannot stat '{path}'")]
     Stat {
         /// The artifact path.
         path: String,
@@ -100,7 +100,7 @@ pub enum HashError {
         source: io::Error,
     },
     /// A file that cannot be opened or read.
-    #[error("cannot read '{path}': {source}")]
+    #[error("cannot read '{path}'")]
     Read {
         /// The artifact path.
         path: String,

@@ -24,7 +24,7 @@ impl std::fmt::Display for Side {
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     /// Hashing materials or products failed.
-    #[error("step '{step}': cannot record {side}: {source}")]
+    #[error("step '{step}': cannot record {side}")]
     Artifacts {
         /// The step.
         step: String,
@@ -34,7 +34,7 @@ pub enum RecordError {
         source: intoto_hash::HashError,
     },
     /// The command could not be started.
-    #[error("step '{step}': cannot run command '{program}': {source}")]
+    #[error("step '{step}': cannot run command '{program}'")]
     Spawn {
         /// The step.
         step: String,
@@ -56,7 +56,7 @@ pub enum RecordError {
         seconds: u64,
     },
     /// Waiting for the command failed.
-    #[error("step '{step}': lost track of command '{program}': {source}")]
+    #[error("step '{step}': lost track of command '{program}'")]
     Wait {
         /// The step.
         step: String,
@@ -72,7 +72,7 @@ pub enum RecordError {
         step: String,
     },
     /// Signing failed.
-    #[error("step '{step}': cannot sign the link: {source}")]
+    #[error("step '{step}': cannot sign the link")]
     Sign {
         /// The step.
         step: String,
@@ -99,7 +99,7 @@ pub enum RecordError {
         reason: String,
     },
     /// Reading or writing a metadata file failed.
-    #[error("cannot {action} '{}': {source}", path.display())]
+    #[error("cannot {action} '{}'", path.display())]
     Io {
         /// `read`, `write`, `remove`.
         action: &'static str,

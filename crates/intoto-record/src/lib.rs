@@ -43,7 +43,7 @@ mod unfinished;
 
 pub use error::{RecordError, Side};
 pub use metadata::Wrapper;
-pub use step::{Recording, Step, python_text, run_step};
+pub use step::{Phase, Recording, Step, python_text, run_step, run_step_observed};
 pub use unfinished::{record_start, record_stop};
 
 use intoto_hash::{Excludes, RecordOptions};

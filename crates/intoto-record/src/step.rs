@@ -44,9 +44,32 @@ impl Recording {
     }
 }
 
+/// A part of [`run_step`], announced before it starts (for progress displays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Recording materials.
+    Materials,
+    /// Running the command (its output goes to the terminal).
+    Command,
+    /// Recording products.
+    Products,
+    /// Done.
+    Done,
+}
+
 /// Records materials, runs the command, records products. `progress` counts hashed files.
 pub fn run_step(step: &Step, progress: Option<&Progress>) -> Result<Recording, RecordError> {
+    run_step_observed(step, progress, &mut |_| {})
+}
+
+/// [`run_step`], calling `observe` before each phase.
+pub fn run_step_observed(
+    step: &Step,
+    progress: Option<&Progress>,
+    observe: &mut dyn FnMut(Phase),
+) -> Result<Recording, RecordError> {
     let mut skipped = Vec::new();
+    observe(Phase::Materials);
     let materials = record(
         step,
         Side::Materials,
@@ -58,6 +81,7 @@ pub fn run_step(step: &Step, progress: Option<&Progress>) -> Result<Recording, R
     let byproducts = if step.command.is_empty() {
         Byproducts::default()
     } else {
+        observe(Phase::Command);
         let outcome = command::run(step.name.as_str(), &step.command, &step.run)?;
         truncated = outcome.truncated;
         Byproducts {
@@ -67,7 +91,9 @@ pub fn run_step(step: &Step, progress: Option<&Progress>) -> Result<Recording, R
             other: Default::default(),
         }
     };
+    observe(Phase::Products);
     let products = record(step, Side::Products, &step.products, progress, &mut skipped)?;
+    observe(Phase::Done);
     let mut link = Link::new(step.name.clone());
     link.command = step.command.clone();
     link.materials = materials;

@@ -80,7 +80,9 @@ pub enum VerifyError {
     #[error(transparent)]
     Parameter(#[from] crate::params::ParamError),
     /// Fewer link files than the step's threshold were found.
-    #[error("step '{step}' requires {required} link file(s), found {found} in '{link_dir}' (looked for {expected_files})")]
+    #[error(
+        "step '{step}' requires {required} link file(s), found {found} in '{link_dir}' (looked for {expected_files})"
+    )]
     LinksMissing {
         /// The step.
         step: String,
@@ -94,7 +96,9 @@ pub enum VerifyError {
         expected_files: String,
     },
     /// Fewer valid links by distinct authorized functionaries than the threshold.
-    #[error("step '{step}' requires {required} link(s) validly signed by different authorized functionaries, found {found}{details}")]
+    #[error(
+        "step '{step}' requires {required} link(s) validly signed by different authorized functionaries, found {found}{details}"
+    )]
     ThresholdNotMet {
         /// The step.
         step: String,
@@ -134,5 +138,26 @@ pub enum VerifyError {
         step: String,
         /// The limit.
         limit: usize,
+    },
+    /// A rule of the layout is malformed.
+    #[error("layout '{path}': {source}")]
+    Rules {
+        /// The layout file.
+        path: PathBuf,
+        /// Which rule and why.
+        source: intoto_rules::Error,
+    },
+    /// An artifact rule failed.
+    #[error("{0}")]
+    RuleFailed(intoto_rules::Error),
+    /// An inspection could not run, timed out or returned non-zero.
+    #[error("inspection '{name}' (run {run:?}) failed: {reason}")]
+    InspectionFailed {
+        /// The inspection.
+        name: String,
+        /// Its command.
+        run: Vec<String>,
+        /// What happened.
+        reason: String,
     },
 }

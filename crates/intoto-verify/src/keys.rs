@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 
 use intoto_crypto::{CryptoError, PublicKey};
-use intoto_model::{KeyId, Layout, LayoutKey, SignedDocument};
+use intoto_model::{GpgPublicKey, KeyId, Layout, LayoutKey, SignedDocument};
 
 /// A layout key ready to check signatures.
 #[derive(Debug, Clone)]
 pub enum TrustedKey {
     /// A securesystemslib key (Ed25519, RSA, ECDSA).
     Standard(PublicKey),
-    /// An OpenPGP key, which this version cannot check yet.
+    /// An OpenPGP key as the reference embeds it (with subkeys).
+    Gpg(Box<GpgPublicKey>),
+    /// A key this version cannot use.
     Unsupported {
         /// Why it cannot be used.
         reason: String,
@@ -33,15 +35,26 @@ impl TrustedKey {
                     },
                 }
             }
-            LayoutKey::Gpg(_) => TrustedKey::Unsupported {
-                reason: format!("key {keyid}: OpenPGP keys are not supported yet"),
-            },
+            LayoutKey::Gpg(gpg) => TrustedKey::Gpg(Box::new(gpg.clone())),
         }
     }
 
-    /// Checks that `doc` carries a valid signature by this key.
-    pub fn verify(&self, doc: &SignedDocument) -> Result<(), String> {
+    /// Checks that `doc` carries a valid signature by this key at time `now_unix` (OpenPGP
+    /// keys expire).
+    pub fn verify(&self, doc: &SignedDocument, now_unix: i64) -> Result<(), String> {
         match self {
+            TrustedKey::Gpg(key) => match doc {
+                SignedDocument::Metablock(mb) => {
+                    let now = u64::try_from(now_unix).unwrap_or(0);
+                    intoto_crypto::gpg::verify_metablock_gpg_at(mb, key, now)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }
+                SignedDocument::Envelope(_) => Err(format!(
+                    "key {}: OpenPGP signatures in DSSE envelopes are not supported (nor by the reference)",
+                    key.keyid
+                )),
+            },
             TrustedKey::Standard(key) => match doc {
                 SignedDocument::Metablock(mb) => intoto_crypto::verify_metablock(mb, key),
                 SignedDocument::Envelope(env) => intoto_crypto::verify_envelope(env, key),

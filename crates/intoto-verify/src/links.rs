@@ -80,6 +80,7 @@ pub fn verify_step_files(
     step: &Step,
     files: Vec<LoadedFile>,
     keys: &LayoutKeys,
+    now_unix: i64,
     step_report: &mut StepReport,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<VerifiedFile>, VerifyError> {
@@ -96,7 +97,10 @@ pub fn verify_step_files(
             });
         };
         let Some(main) = keys.main_keyid(&file.file_keyid, &step.pubkeys) else {
-            let why = format!("key {} is not authorized for step '{}'", file.file_keyid, step.name);
+            let why = format!(
+                "key {} is not authorized for step '{}'",
+                file.file_keyid, step.name
+            );
             skipped.push(format!("'{file_name}': {why}"));
             record(format!("skipped: {why}"));
             continue;
@@ -107,14 +111,14 @@ pub fn verify_step_files(
             record(format!("skipped: {why}"));
             continue;
         };
-        if let Err(why) = key.verify(&file.doc) {
+        if let Err(why) = key.verify(&file.doc, now_unix) {
             skipped.push(format!("'{file_name}': {why}"));
             record(format!("skipped: {why}"));
             continue;
         }
-        let duplicate = counted.iter().find(|c| {
-            **c == main || keys.get(c).is_some_and(|other| other.same_material(key))
-        });
+        let duplicate = counted
+            .iter()
+            .find(|c| **c == main || keys.get(c).is_some_and(|other| other.same_material(key)));
         match duplicate {
             Some(first) => {
                 warnings.push(format!(

@@ -17,7 +17,9 @@ pub enum ParamError {
     #[error("invalid parameter name {0:?}: use letters, digits, '_' and '-'")]
     InvalidName(String),
     /// A placeholder names a parameter that was not given.
-    #[error("{location}: no value for parameter {{{name}}} in {text:?} (pass --param {name}=VALUE)")]
+    #[error(
+        "{location}: no value for parameter {{{name}}} in {text:?} (pass --param {name}=VALUE)"
+    )]
     Missing {
         /// Where the string is, e.g. `step 'build' expected_products[0]`.
         location: String,
@@ -78,12 +80,14 @@ pub fn substitute(
             '}' => return Err(syntax("single '}' (write '}}' for a literal brace)")),
             '{' => {
                 let rest = &text[i + 1..];
-                let end = rest
-                    .find('}')
-                    .ok_or_else(|| syntax("'{' without a closing '}' (write '{{' for a literal brace)"))?;
+                let end = rest.find('}').ok_or_else(|| {
+                    syntax("'{' without a closing '}' (write '{{' for a literal brace)")
+                })?;
                 let field = &rest[..end];
                 if field.is_empty() || field.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(syntax("positional fields like '{}' or '{0}' are not supported"));
+                    return Err(syntax(
+                        "positional fields like '{}' or '{0}' are not supported",
+                    ));
                 }
                 if field.contains(['!', ':', '.', '[', '{']) {
                     return Err(syntax(
@@ -129,16 +133,32 @@ pub fn substitute_layout(
     check_names(params)?;
     for step in &mut layout.steps {
         let at = format!("step '{}'", step.name);
-        substitute_rules(&mut step.expected_materials, params, &format!("{at} expected_materials"))?;
-        substitute_rules(&mut step.expected_products, params, &format!("{at} expected_products"))?;
+        substitute_rules(
+            &mut step.expected_materials,
+            params,
+            &format!("{at} expected_materials"),
+        )?;
+        substitute_rules(
+            &mut step.expected_products,
+            params,
+            &format!("{at} expected_products"),
+        )?;
         for word in &mut step.expected_command {
             *word = substitute(word, params, &format!("{at} expected_command"))?;
         }
     }
     for inspection in &mut layout.inspect {
         let at = format!("inspection '{}'", inspection.name);
-        substitute_rules(&mut inspection.expected_materials, params, &format!("{at} expected_materials"))?;
-        substitute_rules(&mut inspection.expected_products, params, &format!("{at} expected_products"))?;
+        substitute_rules(
+            &mut inspection.expected_materials,
+            params,
+            &format!("{at} expected_materials"),
+        )?;
+        substitute_rules(
+            &mut inspection.expected_products,
+            params,
+            &format!("{at} expected_products"),
+        )?;
         for word in &mut inspection.run {
             *word = substitute(word, params, &format!("{at} run"))?;
         }
@@ -151,15 +171,24 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn replaces_named_fields_and_escaped_braces() {
         let p = params(&[("version", "1.2"), ("dir-name", "src")]);
-        assert_eq!(substitute("foo-{version}.tar.gz", &p, "x").unwrap(), "foo-1.2.tar.gz");
+        assert_eq!(
+            substitute("foo-{version}.tar.gz", &p, "x").unwrap(),
+            "foo-1.2.tar.gz"
+        );
         assert_eq!(substitute("{dir-name}/*", &p, "x").unwrap(), "src/*");
-        assert_eq!(substitute("{{literal}} {version}", &p, "x").unwrap(), "{literal} 1.2");
+        assert_eq!(
+            substitute("{{literal}} {version}", &p, "x").unwrap(),
+            "{literal} 1.2"
+        );
         assert_eq!(substitute("é{version}é", &p, "x").unwrap(), "é1.2é");
     }
 
@@ -175,8 +204,13 @@ mod tests {
     #[test]
     fn refuses_unbalanced_and_unsupported_fields() {
         let p = params(&[("a", "1")]);
-        for text in ["{a", "a}", "{}", "{0}", "{a:>3}", "{a!r}", "{a.b}", "{a[0]}"] {
-            assert!(matches!(substitute(text, &p, "x"), Err(ParamError::Syntax { .. })), "{text}");
+        for text in [
+            "{a", "a}", "{}", "{0}", "{a:>3}", "{a!r}", "{a.b}", "{a[0]}",
+        ] {
+            assert!(
+                matches!(substitute(text, &p, "x"), Err(ParamError::Syntax { .. })),
+                "{text}"
+            );
         }
     }
 

@@ -63,10 +63,7 @@ pub fn verify(layout_path: &Path, keys: &[PublicKey], options: &Options) -> Outc
     };
     let trusted: Vec<TrustedKey> = keys.iter().cloned().map(TrustedKey::Standard).collect();
     let result = document::read(layout_path).and_then(|doc| {
-        let ctx = Context {
-            options,
-            depth: 0,
-        };
+        let ctx = Context { options, depth: 0 };
         ctx.verify_layout(
             &doc,
             layout_path,
@@ -109,7 +106,7 @@ impl Context<'_> {
             return Err(VerifyError::NoLayoutKeys);
         }
         for key in layout_keys {
-            if let Err(reason) = key.verify(doc) {
+            if let Err(reason) = key.verify(doc, self.options.now_unix) {
                 let TrustedKey::Standard(k) = key else {
                     return Err(VerifyError::UnexpectedContent {
                         path: path.to_path_buf(),
@@ -159,7 +156,14 @@ impl Context<'_> {
                 ..StepReport::default()
             };
             let outcome = links::load_step_files(step, &keys, link_dir).and_then(|files| {
-                links::verify_step_files(step, files, &keys, &mut step_report, &mut report.warnings)
+                links::verify_step_files(
+                    step,
+                    files,
+                    &keys,
+                    self.options.now_unix,
+                    &mut step_report,
+                    &mut report.warnings,
+                )
             });
             let verified = match outcome {
                 Ok(v) => v,
@@ -190,7 +194,6 @@ impl Context<'_> {
                         "step '{}': '{file}' ran command {:?}, the layout expects {:?}",
                         step.name, link.command, step.expected_command
                     );
-                    tracing::warn!("{warning}");
                     report.warnings.push(warning);
                 }
                 step_links.push((file, link));
@@ -258,9 +261,12 @@ impl Context<'_> {
             step,
             &mut sub_report,
         );
-        report
-            .warnings
-            .extend(sub_report.warnings.into_iter().map(|w| format!("sublayout '{step}': {w}")));
+        report.warnings.extend(
+            sub_report
+                .warnings
+                .into_iter()
+                .map(|w| format!("sublayout '{step}': {w}")),
+        );
         result.map_err(|source| VerifyError::Sublayout {
             step: step.to_string(),
             path: verified.file.path.clone(),

@@ -1,6 +1,11 @@
 //! One module per subcommand.
 
 pub mod keygen;
+pub mod mock;
+mod progress;
+pub mod record;
+mod recording;
+pub mod run;
 pub mod sign;
 
 use anyhow::Context;

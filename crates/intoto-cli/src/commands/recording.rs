@@ -1,0 +1,169 @@
+//! Flags and helpers shared by `in-toto run`, `in-toto record start|stop` and `in-toto mock`:
+//! artifact options, the signing key, and reporting what was skipped.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use intoto_crypto::PrivateKey;
+use intoto_hash::{
+    Algorithm, DEFAULT_EXCLUDES, Excludes, Lstrip, RecordOptions, SkipReason, Skipped,
+};
+use intoto_model::StepName;
+
+use crate::{exit::Failure, files};
+
+/// How artifacts are recorded (the reference's flags plus its library-only options).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ArtifactArgs {
+    /// Gitignore-style patterns of paths not to record. Replaces the defaults '*.link*', '.git',
+    /// '*.pyc', '*~' (as the reference does); see --add-exclude to extend them.
+    #[arg(long = "exclude", value_name = "PATTERN", num_args = 1..)]
+    exclude: Option<Vec<String>>,
+    /// Patterns excluded in addition to the defaults (or to --exclude).
+    #[arg(long = "add-exclude", value_name = "PATTERN", num_args = 1..)]
+    add_exclude: Vec<String>,
+    /// Directory that relative artifact paths start from; not part of the recorded names.
+    #[arg(long = "base-path", value_name = "PATH")]
+    base_path: Option<PathBuf>,
+    /// Prefixes removed from recorded names (the first that matches); no prefix may be a
+    /// prefix of another, and two artifacts must not end up with the same name.
+    #[arg(long = "lstrip-paths", value_name = "PATH", num_args = 1..)]
+    lstrip_paths: Vec<String>,
+    /// Follow symlinks to directories (the default, as the reference's tools do).
+    #[arg(
+        long = "follow-symlink-dirs",
+        overrides_with = "no_follow_symlink_dirs"
+    )]
+    follow_symlink_dirs: bool,
+    /// Do not follow symlinks to directories: they are left out of the link.
+    #[arg(long = "no-follow-symlink-dirs")]
+    no_follow_symlink_dirs: bool,
+    /// Hash files with CRLF and CR line endings turned into LF (cross-platform digests).
+    #[arg(long = "normalize-line-endings")]
+    normalize_line_endings: bool,
+    /// Hash algorithms recorded for every artifact.
+    #[arg(long = "hash", value_name = "ALG", num_args = 1.., default_value = "sha256", value_parser = ["sha256", "sha512", "blake3"])]
+    hash: Vec<String>,
+}
+
+impl ArtifactArgs {
+    /// The library options; bad patterns or prefixes are usage errors.
+    pub fn options(&self) -> Result<RecordOptions, Failure> {
+        let mut patterns: Vec<String> = match &self.exclude {
+            Some(p) => p.clone(),
+            None => DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+        };
+        patterns.extend(self.add_exclude.iter().cloned());
+        let excludes = Excludes::new(&patterns).map_err(Failure::usage)?;
+        let lstrip = Lstrip::new(self.lstrip_paths.iter().cloned()).map_err(Failure::usage)?;
+        let mut algorithms = Vec::new();
+        for name in &self.hash {
+            let alg: Algorithm = name
+                .parse()
+                .map_err(|e: String| Failure::usage(anyhow!(e)))?;
+            if !algorithms.contains(&alg) {
+                algorithms.push(alg);
+            }
+        }
+        Ok(RecordOptions {
+            base_path: self.base_path.clone(),
+            excludes,
+            lstrip,
+            follow_symlink_dirs: !self.no_follow_symlink_dirs || self.follow_symlink_dirs,
+            normalize_line_endings: self.normalize_line_endings,
+            algorithms,
+        })
+    }
+}
+
+/// `--signing-key`, `-P/--password`, `-g/--gpg`, `--gpg-home`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// PEM private key to sign the link with (PKCS#8, also encrypted; PKCS#1; SEC1).
+    #[arg(long = "signing-key", value_name = "PATH")]
+    signing_key: Option<PathBuf>,
+    /// Password of an encrypted signing key; '-P' alone asks for it.
+    #[arg(short = 'P', long = "password", value_name = "PASSWORD", num_args = 0..=1)]
+    password: Option<Option<String>>,
+    /// Sign with a GnuPG key (not supported yet).
+    #[arg(short = 'g', long = "gpg", value_name = "ID", num_args = 0..=1)]
+    gpg: Option<Option<String>>,
+    /// GnuPG home directory (not supported yet).
+    #[arg(long = "gpg-home", value_name = "PATH")]
+    gpg_home: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    /// Loads the signing key; GnuPG and a missing key are usage errors (exit 2), a key that
+    /// cannot be loaded is an error (exit 1) as in the reference.
+    pub fn load(&self) -> Result<PrivateKey, Failure> {
+        if self.gpg.is_some() || self.gpg_home.is_some() {
+            return Err(Failure::usage(anyhow!(
+                "GnuPG signing (--gpg, --gpg-home) is not supported yet; use --signing-key with a PEM key"
+            )));
+        }
+        let Some(path) = &self.signing_key else {
+            return Err(Failure::usage(anyhow!(
+                "specify either '--signing-key <path>' or '--gpg [<keyid>]'"
+            )));
+        };
+        let password = match &self.password {
+            None => None,
+            Some(Some(pw)) => Some(pw.clone().into_bytes()),
+            Some(None) => Some(super::prompt_password(
+                "Enter the password of the signing key: ",
+            )?),
+        };
+        let pem = files::read_limited(path).map_err(Failure::error)?;
+        if password.is_none() && PrivateKey::pem_is_encrypted(&pem) {
+            return Err(Failure::error(anyhow!(
+                "the signing key '{}' is encrypted; pass -P to enter its password",
+                path.display()
+            )));
+        }
+        PrivateKey::from_pem(&pem, password.as_deref())
+            .with_context(|| format!("cannot load the signing key '{}'", path.display()))
+            .map_err(Failure::error)
+    }
+}
+
+/// A step name, or a usage error saying why it cannot be one.
+pub fn step_name(name: &str) -> Result<StepName, Failure> {
+    StepName::new(name).map_err(Failure::usage)
+}
+
+/// Logs what was left out of the link (the reference logs these at INFO; we warn, because a
+/// file missing from a link is something to notice).
+pub fn report_skipped(skipped: &[Skipped]) {
+    for s in skipped {
+        match s.reason {
+            SkipReason::DoesNotExist => {
+                tracing::warn!("'{}' does not exist, not recorded", s.path);
+            }
+            SkipReason::DanglingSymlink => {
+                tracing::warn!("'{}' is a broken symlink, not recorded", s.path);
+            }
+            SkipReason::SymlinkDirNotFollowed => {
+                tracing::info!("'{}' is a symlink to a directory, not followed", s.path);
+            }
+        }
+    }
+}
+
+/// The exit status the reference gives for a command's return value: `sys.exit(value)`, i.e.
+/// the low 8 bits (a signal -9 gives 247); 0 when nothing ran.
+pub fn exit_status(return_value: Option<i64>) -> u8 {
+    return_value.map_or(0, |v| (v & 0xff) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_status_as_python_sys_exit() {
+        assert_eq!(exit_status(Some(3)), 3);
+        assert_eq!(exit_status(Some(-9)), 247);
+        assert_eq!(exit_status(None), 0);
+    }
+}

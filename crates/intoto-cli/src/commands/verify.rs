@@ -1,0 +1,144 @@
+//! `in-toto verify`: final product verification with the flags of the reference's
+//! `in-toto-verify`, plus `--param`, `--format json` and `--no-inspection-links`.
+//!
+//! Exit codes as the reference: 0 verification passed, 1 it failed (whatever the reason:
+//! signatures, expiry, missing links, rules, inspections, unreadable files), 2 bad usage.
+
+use std::{
+    collections::BTreeMap,
+    path::PathBuf,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use anyhow::{Context, anyhow};
+use intoto_crypto::PublicKey;
+use intoto_verify::{Options, inspect::InspectionOptions};
+
+use crate::{exit::Failure, files, logging::Verbosity};
+
+/// Output format of the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable: the first reason on failure, warnings, a one-line result.
+    Text,
+    /// A JSON report of every check made (for CI systems), on stdout.
+    Json,
+}
+
+/// Arguments of `in-toto verify`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "EXAMPLES:
+  Verify the supply chain of root.layout signed by alice, with links in ./links:
+    in-toto verify -l root.layout --verification-keys alice.pub --link-dir links
+  Substitute layout parameters:
+    in-toto verify -l root.layout --verification-keys alice.pub --param version=1.2")]
+pub struct Args {
+    /// The root layout (Metablock or DSSE).
+    #[arg(short = 'l', long = "layout", value_name = "PATH", required = true)]
+    layout: PathBuf,
+    /// Public keys (PEM) that must each have signed the layout.
+    #[arg(short = 'k', long = "verification-keys", alias = "layout-keys", value_name = "PATH", num_args = 1.., required_unless_present = "gpg")]
+    verification_keys: Vec<PathBuf>,
+    /// Verify the layout with GnuPG keys from a keyring (not supported yet).
+    #[arg(short = 'g', long = "gpg", value_name = "ID", num_args = 1..)]
+    gpg: Option<Vec<String>>,
+    /// GnuPG home directory (not supported yet).
+    #[arg(long = "gpg-home", value_name = "PATH")]
+    gpg_home: Option<PathBuf>,
+    /// Directory with the link files.
+    #[arg(long = "link-dir", value_name = "PATH", default_value = ".")]
+    link_dir: PathBuf,
+    /// Seconds an inspection may run before it is killed.
+    #[arg(long = "inspection-timeout", value_name = "SECONDS", default_value_t = 600)]
+    inspection_timeout: u64,
+    /// Substitute a layout parameter `{NAME}` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// Do not write `INSPECTION.link` files into the current directory.
+    #[arg(long = "no-inspection-links")]
+    no_inspection_links: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, found {text:?}"))?;
+    intoto_verify::params::check_names(&BTreeMap::from([(name.to_string(), String::new())]))
+        .map_err(|e| e.to_string())?;
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// Runs `in-toto verify`.
+pub fn run(args: Args) -> Result<(), Failure> {
+    if args.gpg.is_some() || args.gpg_home.is_some() {
+        return Err(Failure::usage(anyhow!(
+            "GnuPG keys are not supported yet; pass PEM keys with --verification-keys"
+        )));
+    }
+    let keys = load_keys(&args.verification_keys).map_err(Failure::verification)?;
+    let mut params = BTreeMap::new();
+    for (name, value) in &args.params {
+        if params.insert(name.clone(), value.clone()).is_some() {
+            return Err(Failure::usage(anyhow!("--param {name} is given twice")));
+        }
+    }
+    let options = Options {
+        link_dir: args.link_dir.clone(),
+        now_unix: now_unix(),
+        params: (!params.is_empty()).then_some(params),
+        inspections: InspectionOptions {
+            timeout: Duration::from_secs(args.inspection_timeout),
+            persist_links: !args.no_inspection_links,
+            echo_output: args.verbosity.verbose,
+        },
+    };
+    let outcome = intoto_verify::verify(&args.layout, &keys, &options);
+    for warning in &outcome.report.warnings {
+        tracing::warn!("{warning}");
+    }
+    match args.format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&outcome.report)
+                .context("cannot write the report")?;
+            println!("{json}");
+        }
+        Format::Text => {
+            if outcome.result.is_ok() && !args.verbosity.quiet {
+                println!(
+                    "PASS: '{}' verified ({} step(s), {} inspection(s))",
+                    args.layout.display(),
+                    outcome.report.steps.len(),
+                    outcome.report.inspections.len()
+                );
+            }
+        }
+    }
+    outcome
+        .result
+        .map(|_| ())
+        .map_err(|e| Failure::verification(anyhow!("verification failed: {e}")))
+}
+
+fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<PublicKey>> {
+    paths
+        .iter()
+        .map(|path| {
+            let pem = files::read_limited(path)?;
+            let pem = std::str::from_utf8(&pem)
+                .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
+            PublicKey::from_pem(pem)
+                .with_context(|| format!("cannot load the public key '{}'", path.display()))
+        })
+        .collect()
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
