@@ -56,7 +56,7 @@ pub enum VerifyError {
         /// The key that must have signed.
         keyid: KeyId,
         /// Why the signature was not accepted.
-        source: intoto_crypto::CryptoError,
+        source: Box<intoto_crypto::CryptoError>,
     },
     /// The layout has expired.
     #[error("layout '{path}' expired at {expires}")]
@@ -145,11 +145,11 @@ pub enum VerifyError {
         /// The layout file.
         path: PathBuf,
         /// Which rule and why.
-        source: intoto_rules::Error,
+        source: Box<intoto_rules::Error>,
     },
     /// An artifact rule failed.
     #[error("{0}")]
-    RuleFailed(intoto_rules::Error),
+    RuleFailed(Box<intoto_rules::Error>),
     /// An inspection could not run, timed out or returned non-zero.
     #[error("inspection '{name}' (run {run:?}) failed: {reason}")]
     InspectionFailed {

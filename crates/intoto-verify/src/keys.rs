@@ -10,7 +10,7 @@ use intoto_model::{GpgPublicKey, KeyId, Layout, LayoutKey, SignedDocument};
 #[derive(Debug, Clone)]
 pub enum TrustedKey {
     /// A securesystemslib key (Ed25519, RSA, ECDSA).
-    Standard(PublicKey),
+    Standard(Box<PublicKey>),
     /// An OpenPGP key as the reference embeds it (with subkeys).
     Gpg(Box<GpgPublicKey>),
     /// A key this version cannot use.
@@ -29,7 +29,7 @@ impl TrustedKey {
                 let mut record = record.clone();
                 record.keyid = Some(keyid.clone());
                 match PublicKey::from_record(&record) {
-                    Ok(k) => TrustedKey::Standard(k),
+                    Ok(k) => TrustedKey::Standard(Box::new(k)),
                     Err(e) => TrustedKey::Unsupported {
                         reason: format!("key {keyid}: {e}"),
                     },

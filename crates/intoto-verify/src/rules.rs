@@ -18,7 +18,7 @@ pub fn check_layout_rules(layout: &Layout, path: &Path) -> Result<(), VerifyErro
         .map(|_| ())
         .map_err(|source| VerifyError::Rules {
             path: path.to_path_buf(),
-            source,
+            source: Box::new(source),
         })
 }
 
@@ -48,7 +48,7 @@ fn apply(
     report: &mut Report,
 ) -> Result<(), VerifyError> {
     for item in items {
-        let item = item.map_err(VerifyError::RuleFailed)?;
+        let item = item.map_err(|e| VerifyError::RuleFailed(Box::new(e)))?;
         match item.verify(links) {
             Ok((materials, products)) => {
                 report.rules.push(passed(&materials));
@@ -61,7 +61,7 @@ fn apply(
                     rules: 0,
                     outcome: e.to_string(),
                 });
-                return Err(VerifyError::RuleFailed(e));
+                return Err(VerifyError::RuleFailed(Box::new(e)));
             }
         }
     }

@@ -61,7 +61,10 @@ pub fn verify(layout_path: &Path, keys: &[PublicKey], options: &Options) -> Outc
         layout_keys: keys.iter().map(|k| k.keyid().to_string()).collect(),
         ..Report::default()
     };
-    let trusted: Vec<TrustedKey> = keys.iter().cloned().map(TrustedKey::Standard).collect();
+    let trusted: Vec<TrustedKey> = keys
+        .iter()
+        .map(|k| TrustedKey::Standard(Box::new(k.clone())))
+        .collect();
     let result = document::read(layout_path).and_then(|doc| {
         let ctx = Context { options, depth: 0 };
         ctx.verify_layout(
@@ -122,7 +125,7 @@ impl Context<'_> {
                     return Err(VerifyError::LayoutSignature {
                         path: path.to_path_buf(),
                         keyid: k.keyid().clone(),
-                        source,
+                        source: Box::new(source),
                     });
                 }
             }
@@ -136,7 +139,7 @@ impl Context<'_> {
         if layout.expires.is_expired_at(self.options.now_unix) {
             return Err(VerifyError::LayoutExpired {
                 path: path.to_path_buf(),
-                expires: layout.expires.clone(),
+                expires: layout.expires,
             });
         }
 
