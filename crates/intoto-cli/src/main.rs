@@ -20,6 +20,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Verify a supply chain: the layout, its links, rules and inspections (like `in-toto-verify`).
+    Verify(commands::verify::Args),
     /// Generate a key pair: a PKCS#8 PEM private key and a `.pub` PEM public key.
     Keygen(commands::keygen::Args),
     /// Sign link or layout metadata, or verify its signatures (like `in-toto-sign`).
@@ -42,6 +44,10 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Verify(args) => {
+            logging::init(args.verbosity);
+            commands::verify::run(args)
+        }
         Command::Keygen(args) => {
             logging::init(args.verbosity);
             commands::keygen::run(args)

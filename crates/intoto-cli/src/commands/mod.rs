@@ -7,6 +7,7 @@ pub mod record;
 mod recording;
 pub mod run;
 pub mod sign;
+pub mod verify;
 
 use anyhow::Context;
 
