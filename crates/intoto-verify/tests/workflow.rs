@@ -422,7 +422,7 @@ fn parameters_are_substituted_and_a_missing_one_is_named() {
 
 #[test]
 fn a_sublayout_stands_in_for_its_step() {
-    let mut chain = Chain::new();
+    let chain = Chain::new();
     // Alice delegates write-code to a sublayout with one step "edit" performed by dave.
     let dave = key();
     let mut sub = Layout::new(Timestamp::parse("2030-01-01T00:00:00Z").unwrap());
