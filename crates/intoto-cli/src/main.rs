@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Verify a supply chain: the layout, its links, rules and inspections (like `in-toto-verify`).
     Verify(commands::verify::Args),
+    /// Check that local files match the products of a link (like `in-toto-match-products`).
+    MatchProducts(commands::match_products::Args),
     /// Generate a key pair: a PKCS#8 PEM private key and a `.pub` PEM public key.
     Keygen(commands::keygen::Args),
     /// Sign link or layout metadata, or verify its signatures (like `in-toto-sign`).
@@ -47,6 +49,10 @@ fn main() -> ExitCode {
         Command::Verify(args) => {
             logging::init(args.verbosity);
             commands::verify::run(args)
+        }
+        Command::MatchProducts(args) => {
+            logging::init(args.verbosity);
+            commands::match_products::run(args)
         }
         Command::Keygen(args) => {
             logging::init(args.verbosity);

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod keygen;
+pub mod match_products;
 pub mod mock;
 mod progress;
 pub mod record;

@@ -49,7 +49,11 @@ pub struct Args {
     #[arg(long = "link-dir", value_name = "PATH", default_value = ".")]
     link_dir: PathBuf,
     /// Seconds an inspection may run before it is killed.
-    #[arg(long = "inspection-timeout", value_name = "SECONDS", default_value_t = 600)]
+    #[arg(
+        long = "inspection-timeout",
+        value_name = "SECONDS",
+        default_value_t = 600
+    )]
     inspection_timeout: u64,
     /// Substitute a layout parameter `{NAME}` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
@@ -103,8 +107,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     match args.format {
         Format::Json => {
-            let json = serde_json::to_string_pretty(&outcome.report)
-                .context("cannot write the report")?;
+            let json =
+                serde_json::to_string_pretty(&outcome.report).context("cannot write the report")?;
             println!("{json}");
         }
         Format::Text => {
