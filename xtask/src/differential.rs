@@ -7,7 +7,8 @@
 //! 3. with Ed25519 (deterministic signatures) both signed files are byte for byte identical;
 //! 4. our signed file with one byte of the payload changed is rejected by the reference (exit 1).
 //!
-//! Then keys made by `in-toto keygen` (every type, plain and encrypted) load in the reference.
+//! Then keys made by `in-toto keygen` (every type, plain and encrypted) load in the reference,
+//! and recording (`in-toto run`, `record`, `mock`) is compared in `differential_record`.
 
 use std::{
     path::{Path, PathBuf},
@@ -45,6 +46,11 @@ pub fn run() -> anyhow::Result<Report> {
     let mut report = Report::default();
     signing_both_ways(&root, &tools, work.path(), &mut report)?;
     keygen_loads_in_reference(&tools, work.path(), &mut report)?;
+    let record_tools = crate::differential_record::Tools {
+        ours: &tools.ours,
+        venv_bin: venv.join("bin"),
+    };
+    crate::differential_record::run(&record_tools, work.path(), &mut report)?;
     Ok(report.finish())
 }
 

@@ -6,9 +6,11 @@
 //! - `demo`: builds `in-toto` and runs it on the bundled example.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod conformance;
 mod demo;
 mod differential;
+mod differential_record;
 mod report;
 mod workspace;
 
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(),
         Some("differential") => differential::run(),
         Some("demo") => demo::run(),
+        Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout"
+                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
             );
             return ExitCode::from(2);
         }

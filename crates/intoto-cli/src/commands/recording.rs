@@ -47,15 +47,16 @@ pub struct ArtifactArgs {
 }
 
 impl ArtifactArgs {
-    /// The library options; bad patterns or prefixes are usage errors.
+    /// The library options. Bad patterns or overlapping prefixes exit 1, as in the reference
+    /// (it raises them while recording, not while parsing arguments).
     pub fn options(&self) -> Result<RecordOptions, Failure> {
         let mut patterns: Vec<String> = match &self.exclude {
             Some(p) => p.clone(),
             None => DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
         };
         patterns.extend(self.add_exclude.iter().cloned());
-        let excludes = Excludes::new(&patterns).map_err(Failure::usage)?;
-        let lstrip = Lstrip::new(self.lstrip_paths.iter().cloned()).map_err(Failure::usage)?;
+        let excludes = Excludes::new(&patterns).map_err(Failure::error)?;
+        let lstrip = Lstrip::new(self.lstrip_paths.iter().cloned()).map_err(Failure::error)?;
         let mut algorithms = Vec::new();
         for name in &self.hash {
             let alg: Algorithm = name
