@@ -48,6 +48,7 @@ mod layout;
 mod layout_key;
 mod link;
 mod names;
+pub mod predicate;
 pub mod pyjson;
 mod reader;
 mod signed;

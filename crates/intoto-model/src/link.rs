@@ -111,7 +111,7 @@ impl Link {
 }
 
 impl Byproducts {
-    fn read(v: &Value, path: &str) -> Result<Self, ModelError> {
+    pub(crate) fn read(v: &Value, path: &str) -> Result<Self, ModelError> {
         let mut f = Fields::new(v, path)?;
         let stdout = f.opt_string("stdout")?;
         let stderr = f.opt_string("stderr")?;

@@ -238,6 +238,15 @@ impl Statement {
         })
     }
 
+    /// The same statement as a v1 statement (what this crate writes; v0.1 and v1 differ only
+    /// in `_type`).
+    pub fn to_v1(&self) -> Statement {
+        Statement {
+            version: StatementVersion::V1,
+            ..self.clone()
+        }
+    }
+
     /// The JSON object.
     pub fn to_value(&self) -> Value {
         let mut m = self.extra.clone();
