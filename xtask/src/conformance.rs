@@ -4,6 +4,8 @@
 //! - `keys/keyids.json`: the key object we derive from a PEM public key equals the reference's.
 //! - `signed/manifest.json`: metadata signed (and tampered) by the reference; our library and
 //!   `in-toto sign --verify` reach the reference's verdict and exit code.
+//! - `verify/*/scenario.json`: supply chains judged by the reference's `in-toto-verify`; our
+//!   `in-toto verify` reaches the same exit code.
 //!
 //! Where we deliberately differ from the reference, `spec-tests/differences.json` names the
 //! case, our expected outcome and why; those cases are checked against our documented outcome.
@@ -29,6 +31,7 @@ pub fn run() -> anyhow::Result<Report> {
     canonical_cases(&vectors, &differences, &mut report)?;
     key_ids(&root, &vectors, &mut report)?;
     signed_metadata(&vectors, &cli, &differences, &mut report)?;
+    crate::verify_vectors::run(&root, &cli, &mut report)?;
     let unused: Vec<_> = differences.keys().filter(|k| !report.seen(k)).collect();
     report.check(
         "differences.json names only existing cases",

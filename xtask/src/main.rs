@@ -12,6 +12,7 @@ mod demo;
 mod differential;
 mod differential_record;
 mod report;
+mod verify_vectors;
 mod workspace;
 
 use std::process::ExitCode;

@@ -122,7 +122,9 @@ fn private_key_formats_the_reference_loads() {
             assert!(result.is_err(), "{file} must be rejected");
         }
     }
-    assert!(loaded >= 20, "only {loaded} loaded");
+    // Without ../shared only the project's own key files are checked.
+    let expected = if common::have_shared() { 20 } else { 15 };
+    assert!(loaded >= expected, "only {loaded} loaded");
 }
 
 #[test]

@@ -49,14 +49,14 @@ pub enum VerifyError {
     #[error("layout verification needs at least one public key")]
     NoLayoutKeys,
     /// A key given for the layout has no valid signature on it.
-    #[error("layout '{path}' is not signed by key {keyid}: {source}")]
+    #[error("layout '{path}' is not signed by key {keyid}: {reason}")]
     LayoutSignature {
         /// The layout file.
         path: PathBuf,
         /// The key that must have signed.
-        keyid: KeyId,
+        keyid: String,
         /// Why the signature was not accepted.
-        source: Box<intoto_crypto::CryptoError>,
+        reason: String,
     },
     /// The layout has expired.
     #[error("layout '{path}' expired at {expires}")]

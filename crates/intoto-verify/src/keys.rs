@@ -6,6 +6,40 @@ use std::collections::BTreeMap;
 use intoto_crypto::{CryptoError, PublicKey};
 use intoto_model::{GpgPublicKey, KeyId, Layout, LayoutKey, SignedDocument};
 
+/// A key the user trusts to have signed the root layout (`--verification-keys` or `--gpg`).
+#[derive(Debug, Clone)]
+pub enum VerificationKey {
+    /// A PEM public key.
+    Pem(Box<PublicKey>),
+    /// An OpenPGP key exported from a keyring.
+    Gpg(GpgPublicKey),
+}
+
+impl VerificationKey {
+    /// The key id.
+    pub fn keyid(&self) -> &KeyId {
+        match self {
+            VerificationKey::Pem(k) => k.keyid(),
+            VerificationKey::Gpg(k) => &k.keyid,
+        }
+    }
+}
+
+impl From<PublicKey> for VerificationKey {
+    fn from(key: PublicKey) -> Self {
+        VerificationKey::Pem(Box::new(key))
+    }
+}
+
+impl From<&VerificationKey> for TrustedKey {
+    fn from(key: &VerificationKey) -> Self {
+        match key {
+            VerificationKey::Pem(k) => TrustedKey::Standard(k.clone()),
+            VerificationKey::Gpg(k) => TrustedKey::Gpg(Box::new(k.clone())),
+        }
+    }
+}
+
 /// A layout key ready to check signatures.
 #[derive(Debug, Clone)]
 pub enum TrustedKey {
@@ -61,6 +95,15 @@ impl TrustedKey {
             }
             .map_err(|e: CryptoError| e.to_string()),
             TrustedKey::Unsupported { reason, .. } => Err(reason.clone()),
+        }
+    }
+
+    /// The key id, where the key is usable.
+    pub fn keyid(&self) -> Option<&KeyId> {
+        match self {
+            TrustedKey::Standard(k) => Some(k.keyid()),
+            TrustedKey::Gpg(k) => Some(&k.keyid),
+            TrustedKey::Unsupported { .. } => None,
         }
     }
 

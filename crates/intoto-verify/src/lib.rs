@@ -7,9 +7,9 @@
 //! [`VerifyError`] that names the layout, step, link file, key or rule.
 //!
 //! ```no_run
-//! use intoto_verify::{Options, verify};
+//! use intoto_verify::{Options, VerificationKey, verify};
 //! let pem = std::fs::read_to_string("alice.pub").unwrap();
-//! let key = intoto_crypto::PublicKey::from_pem(&pem).unwrap();
+//! let key = VerificationKey::from(intoto_crypto::PublicKey::from_pem(&pem).unwrap());
 //! let options = Options {
 //!     link_dir: ".".into(),
 //!     now_unix: 1_800_000_000,
@@ -32,5 +32,6 @@ mod rules;
 mod workflow;
 
 pub use error::VerifyError;
+pub use keys::VerificationKey;
 pub use report::{InspectionReport, LinkReport, Report, RuleReport, StepReport};
 pub use workflow::{MAX_SUBLAYOUT_DEPTH, Options, Outcome, sublayout_dir_name, verify};

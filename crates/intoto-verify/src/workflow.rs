@@ -17,13 +17,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use intoto_crypto::PublicKey;
 use intoto_model::{KeyId, Layout, Link, SignedDocument, StepName};
 
 use crate::{
     VerifyError, document,
     document::StepEvidence,
-    keys::{LayoutKeys, TrustedKey},
+    keys::{LayoutKeys, TrustedKey, VerificationKey},
     links, params,
     report::{Report, StepReport},
 };
@@ -55,16 +54,13 @@ pub struct Outcome {
 }
 
 /// Verifies the supply chain of the root layout at `layout_path` with the user's `keys`.
-pub fn verify(layout_path: &Path, keys: &[PublicKey], options: &Options) -> Outcome {
+pub fn verify(layout_path: &Path, keys: &[VerificationKey], options: &Options) -> Outcome {
     let mut report = Report {
         layout: layout_path.display().to_string(),
         layout_keys: keys.iter().map(|k| k.keyid().to_string()).collect(),
         ..Report::default()
     };
-    let trusted: Vec<TrustedKey> = keys
-        .iter()
-        .map(|k| TrustedKey::Standard(Box::new(k.clone())))
-        .collect();
+    let trusted: Vec<TrustedKey> = keys.iter().map(TrustedKey::from).collect();
     let result = document::read(layout_path).and_then(|doc| {
         let ctx = Context { options, depth: 0 };
         ctx.verify_layout(
@@ -110,24 +106,11 @@ impl Context<'_> {
         }
         for key in layout_keys {
             if let Err(reason) = key.verify(doc, self.options.now_unix) {
-                let TrustedKey::Standard(k) = key else {
-                    return Err(VerifyError::UnexpectedContent {
-                        path: path.to_path_buf(),
-                        expected: "a usable layout key",
-                        found: reason,
-                    });
-                };
-                let source = match doc {
-                    SignedDocument::Metablock(mb) => intoto_crypto::verify_metablock(mb, k),
-                    SignedDocument::Envelope(env) => intoto_crypto::verify_envelope(env, k),
-                };
-                if let Err(source) = source {
-                    return Err(VerifyError::LayoutSignature {
-                        path: path.to_path_buf(),
-                        keyid: k.keyid().clone(),
-                        source: Box::new(source),
-                    });
-                }
+                return Err(VerifyError::LayoutSignature {
+                    path: path.to_path_buf(),
+                    keyid: key.keyid().map_or_else(String::new, ToString::to_string),
+                    reason,
+                });
             }
         }
         let mut layout = document::layout(doc, path)?;

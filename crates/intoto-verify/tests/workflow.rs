@@ -5,12 +5,12 @@
 
 use std::{collections::BTreeMap, path::Path};
 
-use intoto_crypto::{KeyType, PrivateKey, PublicKey};
+use intoto_crypto::{KeyType, PrivateKey};
 use intoto_model::{
     ArtifactPath, Digest, DigestSet, Envelope, IN_TOTO_PAYLOAD_TYPE, Layout, LayoutKey, Link,
     Metablock, Step, StepName, Timestamp, pyjson,
 };
-use intoto_verify::{Options, VerifyError, inspect::InspectionOptions, verify};
+use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
 
 const NOW: i64 = 1_800_000_000; // 2027-01-15
 
@@ -45,6 +45,10 @@ fn artifacts(pairs: &[(&str, &str)]) -> BTreeMap<ArtifactPath, DigestSet> {
 
 fn rule(text: &str) -> Vec<String> {
     text.split(' ').map(String::from).collect()
+}
+
+fn pem(key: &PrivateKey) -> VerificationKey {
+    key.public_key().clone().into()
 }
 
 fn layout_key(key: &PrivateKey) -> LayoutKey {
@@ -142,7 +146,7 @@ impl Chain {
 
     fn verify(&self) -> Result<Link, VerifyError> {
         let path = self.write_layout();
-        verify(&path, &[self.owner.public_key().clone()], &self.options()).result
+        verify(&path, &[pem(&self.owner)], &self.options()).result
     }
 }
 
@@ -158,14 +162,16 @@ fn a_correct_chain_passes_with_its_summary_link() {
 fn every_passed_key_must_have_signed_the_layout() {
     let chain = Chain::new();
     let path = chain.write_layout();
-    let stranger: PublicKey = key().public_key().clone();
+    let stranger = key();
     let outcome = verify(
         &path,
-        &[chain.owner.public_key().clone(), stranger.clone()],
+        &[pem(&chain.owner), pem(&stranger)],
         &chain.options(),
     );
     match outcome.result {
-        Err(VerifyError::LayoutSignature { keyid, .. }) => assert_eq!(&keyid, stranger.keyid()),
+        Err(VerifyError::LayoutSignature { keyid, .. }) => {
+            assert_eq!(keyid, stranger.keyid().as_str());
+        }
         other => panic!("{other:?}"),
     }
     let outcome = verify(&path, &[], &chain.options());
@@ -406,12 +412,12 @@ fn parameters_are_substituted_and_a_missing_one_is_named() {
         "archive".to_string(),
         "foo.tar.gz".to_string(),
     )]));
-    verify(&path, &[chain.owner.public_key().clone()], &options)
+    verify(&path, &[pem(&chain.owner)], &options)
         .result
         .unwrap();
 
     options.params = Some(BTreeMap::from([("other".to_string(), "x".to_string())]));
-    let err = verify(&path, &[chain.owner.public_key().clone()], &options)
+    let err = verify(&path, &[pem(&chain.owner)], &options)
         .result
         .unwrap_err();
     assert!(

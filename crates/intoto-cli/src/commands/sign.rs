@@ -32,10 +32,11 @@ pub struct Args {
     /// Prompt for the password of encrypted signing keys.
     #[arg(short = 'p', long)]
     prompt: bool,
-    /// Sign or verify with GnuPG keys (not supported yet).
+    /// Sign with GnuPG keys (the default key when no id is given), or verify with keys exported
+    /// from the keyring (ids required).
     #[arg(short = 'g', long = "gpg", value_name = "ID", num_args = 0..)]
     gpg: Option<Vec<String>>,
-    /// GnuPG home directory (not supported yet).
+    /// GnuPG home directory (default: gpg's own).
     #[arg(long = "gpg-home", value_name = "PATH")]
     gpg_home: Option<PathBuf>,
     /// Where to write the signed file. Default: layouts overwrite the input file, links go to
@@ -66,9 +67,9 @@ enum Content {
 
 /// Runs `in-toto sign`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    if args.gpg.is_some() || args.gpg_home.is_some() {
+    if args.verify && args.gpg.as_ref().is_some_and(Vec::is_empty) {
         return Err(Failure::usage(anyhow!(
-            "GnuPG keys are not supported yet; use PEM keys with --key"
+            "verifying with GnuPG needs at least one key id ('--gpg KEYID ...')"
         )));
     }
     let document = files::read_signed_document(&args.file)?;
@@ -110,6 +111,9 @@ fn content_of(document: &SignedDocument) -> anyhow::Result<Content> {
 }
 
 fn verify(document: &SignedDocument, args: &Args) -> Result<(), Failure> {
+    if let Some(ids) = &args.gpg {
+        return verify_gpg(document, ids, args);
+    }
     for path in &args.keys {
         let pem = files::read_limited(path)?;
         let pem = std::str::from_utf8(&pem)
@@ -132,7 +136,83 @@ fn verify(document: &SignedDocument, args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+fn verify_gpg(document: &SignedDocument, ids: &[String], args: &Args) -> Result<(), Failure> {
+    let SignedDocument::Metablock(mb) = document else {
+        return Err(Failure::usage(anyhow!(
+            "GnuPG signatures exist only in Metablocks, not in DSSE envelopes"
+        )));
+    };
+    let gpg = super::gpg_program(args.gpg_home.as_deref())?;
+    for id in ids {
+        let key = gpg
+            .export_pubkey(id)
+            .with_context(|| format!("cannot export GnuPG key {id}"))?;
+        intoto_crypto::gpg::verify_metablock_gpg(mb, &key).map_err(|e| {
+            Failure::verification(anyhow!(
+                "signature verification failed for '{}': {e} (GnuPG key {id})",
+                args.file.display()
+            ))
+        })?;
+        tracing::info!("signature verification passed for GnuPG key '{id}'");
+    }
+    Ok(())
+}
+
+fn sign_gpg(
+    mut document: SignedDocument,
+    content: &Content,
+    ids: &[String],
+    args: &Args,
+) -> Result<(), Failure> {
+    let SignedDocument::Metablock(mb) = &mut document else {
+        return Err(Failure::usage(anyhow!(
+            "GnuPG signing is not available for DSSE envelopes (nor in the reference)"
+        )));
+    };
+    if matches!(content, Content::Link { .. }) && ids.len() > 1 {
+        return Err(Failure::usage(anyhow!(
+            "a link is signed by exactly one key, {} were given",
+            ids.len()
+        )));
+    }
+    if !args.append {
+        mb.signatures.clear();
+    }
+    let gpg = super::gpg_program(args.gpg_home.as_deref())?;
+    let mut last = None;
+    if ids.is_empty() {
+        last = Some(
+            intoto_crypto::gpg::sign_metablock_gpg(mb, &gpg, None)
+                .context("cannot sign with the default GnuPG key")?,
+        );
+    }
+    for id in ids {
+        last = Some(
+            intoto_crypto::gpg::sign_metablock_gpg(mb, &gpg, Some(id))
+                .with_context(|| format!("cannot sign with GnuPG key {id}"))?,
+        );
+    }
+    let output = match (&args.output, content, &last) {
+        (Some(output), _, _) => output.clone(),
+        (None, Content::Link { name }, Some(keyid)) => {
+            PathBuf::from(format!("{name}.{}.link", keyid.short()))
+        }
+        _ => args.file.clone(),
+    };
+    files::write_atomically(&output, &pyjson::metablock_file(&mb.to_value()))?;
+    tracing::info!("wrote signed metadata to '{}'", output.display());
+    Ok(())
+}
+
 fn sign(mut document: SignedDocument, content: &Content, args: &Args) -> Result<(), Failure> {
+    if matches!(content, Content::Link { .. }) && args.append {
+        return Err(Failure::usage(anyhow!(
+            "--append is only available for layouts; a link has one signature"
+        )));
+    }
+    if let Some(ids) = &args.gpg {
+        return sign_gpg(document, content, ids, args);
+    }
     if let Content::Link { .. } = content {
         if args.keys.len() != 1 {
             return Err(Failure::usage(anyhow!(

@@ -12,7 +12,7 @@ use std::{
 
 use anyhow::{Context, anyhow};
 use intoto_crypto::PublicKey;
-use intoto_verify::{Options, inspect::InspectionOptions};
+use intoto_verify::{Options, VerificationKey, inspect::InspectionOptions};
 
 use crate::{exit::Failure, files, logging::Verbosity};
 
@@ -39,10 +39,10 @@ pub struct Args {
     /// Public keys (PEM) that must each have signed the layout.
     #[arg(short = 'k', long = "verification-keys", alias = "layout-keys", value_name = "PATH", num_args = 1.., required_unless_present = "gpg")]
     verification_keys: Vec<PathBuf>,
-    /// Verify the layout with GnuPG keys from a keyring (not supported yet).
+    /// GnuPG key ids whose keys (exported from the keyring) must each have signed the layout.
     #[arg(short = 'g', long = "gpg", value_name = "ID", num_args = 1..)]
     gpg: Option<Vec<String>>,
-    /// GnuPG home directory (not supported yet).
+    /// GnuPG home directory (default: gpg's own).
     #[arg(long = "gpg-home", value_name = "PATH")]
     gpg_home: Option<PathBuf>,
     /// Directory with the link files.
@@ -79,12 +79,17 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 
 /// Runs `in-toto verify`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    if args.gpg.is_some() || args.gpg_home.is_some() {
-        return Err(Failure::usage(anyhow!(
-            "GnuPG keys are not supported yet; pass PEM keys with --verification-keys"
-        )));
+    let mut keys = load_keys(&args.verification_keys).map_err(Failure::verification)?;
+    if let Some(ids) = &args.gpg {
+        let gpg = super::gpg_program(args.gpg_home.as_deref()).map_err(Failure::verification)?;
+        for id in ids {
+            let key = gpg
+                .export_pubkey(id)
+                .with_context(|| format!("cannot export GnuPG key {id}"))
+                .map_err(Failure::verification)?;
+            keys.push(VerificationKey::Gpg(key));
+        }
     }
-    let keys = load_keys(&args.verification_keys).map_err(Failure::verification)?;
     let mut params = BTreeMap::new();
     for (name, value) in &args.params {
         if params.insert(name.clone(), value.clone()).is_some() {
@@ -128,7 +133,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::verification(anyhow!("verification failed: {e}")))
 }
 
-fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<PublicKey>> {
+fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<VerificationKey>> {
     paths
         .iter()
         .map(|path| {
@@ -136,6 +141,7 @@ fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<PublicKey>> {
             let pem = std::str::from_utf8(&pem)
                 .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
             PublicKey::from_pem(pem)
+                .map(VerificationKey::from)
                 .with_context(|| format!("cannot load the public key '{}'", path.display()))
         })
         .collect()
