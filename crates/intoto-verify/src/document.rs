@@ -8,8 +8,11 @@ use std::{
 };
 
 use intoto_model::{
-    IN_TOTO_PAYLOAD_TYPE, Layout, Link, ModelError, SignedDocument, json::MAX_DOCUMENT_BYTES,
+    IN_TOTO_PAYLOAD_TYPE, Layout, Link, ModelError, STATEMENT_V0_1, STATEMENT_V1, SignedDocument,
+    Statement,
+    json::MAX_DOCUMENT_BYTES,
     json::parse_strict,
+    predicate::{LINK_V0_3, LinkPredicate},
 };
 use serde_json::Value;
 
@@ -104,10 +107,35 @@ pub fn step_evidence(doc: &SignedDocument, path: &Path) -> Result<StepEvidence, 
         path: path.to_path_buf(),
         source: source.within(prefix(doc)),
     };
-    match value.get("_type").and_then(Value::as_str) {
+    let is_statement = |t: &str| t == STATEMENT_V1 || t == STATEMENT_V0_1;
+    let type_of = |k: &str| value.get(k).and_then(Value::as_str);
+    match type_of("_type") {
         Some("layout") => {
             Layout::from_value(&value).map_err(malformed)?;
             Ok(StepEvidence::Layout)
+        }
+        // An attestation with the link predicate v0.3 stands for the classic link: its
+        // subjects are the products (ITE-6 link predicate).
+        t if t.or(type_of("type")).is_some_and(is_statement) => {
+            let statement = Statement::from_value(&value).map_err(malformed)?;
+            if statement.predicate_type != LINK_V0_3 {
+                return Err(malformed(ModelError::invalid(
+                    "predicateType",
+                    format!(
+                        "a step needs a link or a {LINK_V0_3} statement, found {:?}",
+                        statement.predicate_type
+                    ),
+                )));
+            }
+            let predicate = match &statement.predicate {
+                Some(p) => {
+                    LinkPredicate::from_value(p).map_err(|e| malformed(e.within("predicate")))?
+                }
+                None => return Err(malformed(ModelError::invalid("predicate", "missing field"))),
+            };
+            Ok(StepEvidence::Link(Box::new(
+                predicate.to_link(&statement.subject).map_err(malformed)?,
+            )))
         }
         _ => Ok(StepEvidence::Link(Box::new(
             Link::from_value(&value).map_err(malformed)?,
@@ -128,5 +156,65 @@ pub fn layout(doc: &SignedDocument, path: &Path) -> Result<Layout, VerifyError> 
             expected: "a layout",
             found: other.map_or_else(|| "no _type".to_string(), |t| format!("_type {t:?}")),
         }),
+    }
+}
+
+#[cfg(test)]
+mod statement_tests {
+    use super::*;
+    use intoto_model::{DigestSet, Envelope, ResourceDescriptor};
+    use serde_json::json;
+
+    const H: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    fn envelope(predicate_type: &str, predicate: Value) -> SignedDocument {
+        let subject = ResourceDescriptor::named(
+            "foo",
+            DigestSet::from_pairs([("sha256", H)]).expect("digest"),
+        );
+        let st = Statement::new(vec![subject], predicate_type, predicate);
+        SignedDocument::Envelope(Envelope {
+            payload: serde_json::to_vec(&st.to_value()).expect("json"),
+            payload_type: IN_TOTO_PAYLOAD_TYPE.into(),
+            signatures: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn link_predicate_statement_is_the_equivalent_link() {
+        let doc = envelope(
+            LINK_V0_3,
+            json!({"name": "clone", "command": ["git", "clone"],
+                   "materials": [{"name": "a", "digest": {"sha256": H}}],
+                   "byproducts": {"return-value": 0}, "environment": {}}),
+        );
+        let Ok(StepEvidence::Link(link)) = step_evidence(&doc, Path::new("clone.link")) else {
+            panic!("not a link")
+        };
+        assert_eq!(link.name.as_str(), "clone");
+        assert_eq!(link.byproducts.return_value, Some(0));
+        assert_eq!(link.materials.len(), 1);
+        assert!(link.products.keys().any(|p| p.as_str() == "foo"));
+    }
+
+    #[test]
+    fn other_predicate_types_are_refused_with_the_path() {
+        let doc = envelope("https://slsa.dev/provenance/v1", json!({}));
+        match step_evidence(&doc, Path::new("x.link")) {
+            Err(VerifyError::Malformed { source, .. }) => {
+                assert!(
+                    source.to_string().starts_with("payload.predicateType"),
+                    "{source}"
+                )
+            }
+            _ => panic!("accepted"),
+        }
+        let doc = envelope(LINK_V0_3, json!({"command": []}));
+        match step_evidence(&doc, Path::new("x.link")) {
+            Err(VerifyError::Malformed { source, .. }) => {
+                assert_eq!(source.to_string(), "payload.predicate.name: missing field")
+            }
+            _ => panic!("accepted"),
+        }
     }
 }
