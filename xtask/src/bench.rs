@@ -34,6 +34,7 @@ struct TreeSpec {
 pub fn run(args: &[String]) -> anyhow::Result<Report> {
     match args.first().map(String::as_str) {
         Some("record") => record(args.iter().any(|a| a == "--quick")),
+        Some("verify") => crate::bench_verify::run(args.iter().any(|a| a == "--quick")),
         Some("sha256-tree") => {
             let dir = args
                 .get(1)
@@ -42,7 +43,7 @@ pub fn run(args: &[String]) -> anyhow::Result<Report> {
             println!("{files} files, {bytes} bytes");
             Ok(Report::default())
         }
-        _ => bail!("usage: cargo xtask bench record [--quick]"),
+        _ => bail!("usage: cargo xtask bench record|verify [--quick]"),
     }
 }
 
@@ -55,7 +56,7 @@ fn record(quick: bool) -> anyhow::Result<Report> {
         bail!("the reference is not installed ('{}')", reference.display());
     }
     let ours = build_release(&root)?;
-    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
+
     let scale = if quick { 10 } else { 1 };
     let specs = [
         TreeSpec {
@@ -82,6 +83,9 @@ fn record(quick: bool) -> anyhow::Result<Report> {
         },
     ];
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
+    // A private copy: a parallel `cargo build` may replace target/debug/xtask meanwhile.
+    let xtask = work.path().join("xtask-sha256");
+    fs::copy(std::env::current_exe()?, &xtask).context("cannot copy the xtask binary")?;
     let key = work.path().join("key");
     let status = Command::new(&ours).arg("keygen").arg(&key).output()?;
     if !status.status.success() {
@@ -138,7 +142,7 @@ fn record(quick: bool) -> anyhow::Result<Report> {
     Ok(Report::default())
 }
 
-fn build_release(root: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn build_release(root: &Path) -> anyhow::Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--quiet", "--release", "--package", "intoto-cli"])
@@ -176,13 +180,13 @@ fn generate(tree: &Path, spec: &TreeSpec) -> anyhow::Result<()> {
         })
 }
 
-struct Measured {
-    secs: f64,
-    peak_kib: u64,
+pub(crate) struct Measured {
+    pub(crate) secs: f64,
+    pub(crate) peak_kib: u64,
 }
 
 /// Best wall time of `runs` after one warm-up, and the peak RSS of the best run.
-fn measure(cmd: &mut Command, runs: usize) -> anyhow::Result<Measured> {
+pub(crate) fn measure(cmd: &mut Command, runs: usize) -> anyhow::Result<Measured> {
     let mut best: Option<Measured> = None;
     for i in 0..=runs {
         let program = cmd.get_program().to_owned();

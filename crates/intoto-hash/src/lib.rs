@@ -44,7 +44,7 @@ mod paths;
 mod walk;
 
 use std::{
-    collections::BTreeMap,
+    collections::HashMap,
     path::PathBuf,
     sync::atomic::{AtomicU64, Ordering},
 };
@@ -214,9 +214,21 @@ fn names<'a>(
     found: &'a [(&'static str, String)],
     lstrip: &Lstrip,
 ) -> Result<Vec<(ArtifactPath, &'a str)>, HashError> {
-    let mut by_name: BTreeMap<String, &str> = BTreeMap::new();
+    // `found` is sorted and deduplicated, so names can only collide when stripping or the
+    // backslash rewrite changes them; only then is a map of names needed.
+    let may_collide = !lstrip.is_empty() || found.iter().any(|(_, f)| f.contains('\\'));
+    let mut by_name: HashMap<String, &str> = HashMap::new();
     let mut out = Vec::with_capacity(found.len());
     for (prefix, file) in found {
+        if !may_collide {
+            let name = format!("{prefix}{file}");
+            let path = ArtifactPath::new(name).map_err(|e| HashError::InvalidName {
+                path: file.clone(),
+                reason: e.to_string(),
+            })?;
+            out.push((path, file.as_str()));
+            continue;
+        }
         let slashed = file.replace('\\', "/");
         let (stripped, used) = lstrip.strip(&slashed);
         if stripped.is_empty() && prefix.is_empty() {

@@ -7,6 +7,7 @@ use intoto_crypto::PrivateKey;
 use intoto_model::{
     Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, Metablock, SignedDocument, StepName, pyjson,
 };
+use serde_json::Value;
 
 use crate::RecordError;
 
@@ -56,18 +57,51 @@ pub fn signed_file(
     wrapper: Wrapper,
     key: &PrivateKey,
 ) -> Result<Vec<u8>, RecordError> {
+    sign_value(link.name.as_str(), link.to_value(), wrapper, key)
+}
+
+/// [`signed_file`] for a link no longer needed: it is dropped once turned into JSON, so a link
+/// with many artifacts is never held twice.
+pub fn into_signed_file(
+    link: Link,
+    wrapper: Wrapper,
+    key: &PrivateKey,
+) -> Result<Vec<u8>, RecordError> {
+    let name = link.name.to_string();
+    let value = link.to_value();
+    drop(link);
+    sign_value(&name, value, wrapper, key)
+}
+
+fn sign_value(
+    step: &str,
+    value: Value,
+    wrapper: Wrapper,
+    key: &PrivateKey,
+) -> Result<Vec<u8>, RecordError> {
     let sign_err = |source| RecordError::Sign {
-        step: link.name.to_string(),
+        step: step.to_string(),
         source,
     };
     Ok(match wrapper {
         Wrapper::Metablock => {
-            let mut mb = Metablock::new(link.to_value());
+            let mut mb = Metablock::new(value);
             intoto_crypto::sign_metablock(&mut mb, key).map_err(sign_err)?;
-            pyjson::metablock_file(&mb.to_value())
+            // Metablock::to_value would clone `signed`; move it into the output instead.
+            let signed = std::mem::take(&mut mb.signed);
+            let mut file = mb.to_value();
+            if let Value::Object(m) = &mut file {
+                m.insert("signed".into(), signed);
+            }
+            pyjson::metablock_file(&file)
         }
         Wrapper::Dsse => {
-            let mut env = envelope(link);
+            let mut env = Envelope {
+                payload: pyjson::compact_sorted(&value),
+                payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
+                signatures: Vec::new(),
+            };
+            drop(value);
             intoto_crypto::sign_envelope(&mut env, key).map_err(sign_err)?;
             pyjson::compact_sorted(&env.to_value())
         }

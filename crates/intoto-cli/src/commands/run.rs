@@ -48,6 +48,10 @@ pub struct Args {
     /// Write a DSSE envelope instead of a Metablock.
     #[arg(long = "use-dsse")]
     use_dsse: bool,
+    /// Write an in-toto attestation instead: a link-predicate v0.3 Statement in a DSSE
+    /// envelope (same file name; `in-toto verify` accepts it as the step's link).
+    #[arg(long = "attestation", conflicts_with = "use_dsse")]
+    attestation: bool,
     /// Kill the command (and everything it started) after this many seconds; 0: no limit.
     #[arg(long = "run-timeout", value_name = "SECONDS", default_value_t = 10)]
     run_timeout: u64,
@@ -95,19 +99,28 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "the command's output was longer than the capture limit; the link keeps its beginning"
         );
     }
+    if args.attestation {
+        return super::attest::write_link_attestation(
+            &recording.link,
+            &key,
+            args.metadata_directory.as_deref(),
+        );
+    }
     let wrapper = if args.use_dsse {
         Wrapper::Dsse
     } else {
         Wrapper::Metablock
     };
-    let bytes = metadata::signed_file(&recording.link, wrapper, &key).map_err(Failure::error)?;
+    let return_value = recording.return_value();
     let file = metadata::link_file_name(&recording.link.name, key.keyid());
+    let bytes =
+        metadata::into_signed_file(recording.link, wrapper, &key).map_err(Failure::error)?;
     let path = args
         .metadata_directory
         .map_or_else(|| PathBuf::from(&file), |d| d.join(&file));
     metadata::write_atomically(&path, &bytes).map_err(Failure::error)?;
     tracing::info!("wrote '{}'", path.display());
-    match recording::exit_status(recording.return_value()) {
+    match recording::exit_status(return_value) {
         0 => Ok(()),
         code => Err(Failure::passthrough(code)),
     }
