@@ -40,9 +40,9 @@ pub fn make_statement(
     predicate: Value,
 ) -> Result<Statement, AttestError> {
     let statement = Statement::new(subject, predicate_type, predicate);
-    let malformed = |source| AttestError::Malformed {
+    let malformed = |error| AttestError::Malformed {
         file: "statement".into(),
-        source,
+        error,
     };
     let checked = Statement::from_value(&statement.to_value()).map_err(malformed)?;
     Predicate::of(&checked).map_err(malformed)?;
@@ -110,8 +110,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(err, AttestError::Malformed { ref source, .. }
-            if source.to_string().starts_with("predicate.result")),
+            matches!(err, AttestError::Malformed { ref error, .. }
+            if error.to_string().starts_with("predicate.result")),
             "{err}"
         );
         let err = make_statement(vec![], "x", json!({})).unwrap_err();

@@ -79,9 +79,9 @@ pub fn statement_from_link(link: &Link) -> Statement {
 impl Evidence {
     /// Loads every attestation file of `dir` (not recursive).
     pub fn load_dir(dir: &Path, keys: &BTreeMap<String, PublicKey>) -> Result<Self, AttestError> {
-        let io = |source| AttestError::Io {
+        let io = |error| AttestError::Io {
             path: dir.to_path_buf(),
-            source,
+            error,
         };
         let mut names = Vec::new();
         for entry in fs::read_dir(dir).map_err(io)? {
@@ -110,9 +110,9 @@ impl Evidence {
         keys: &BTreeMap<String, PublicKey>,
     ) -> Result<(), AttestError> {
         let step = step_of(file).unwrap_or_else(|| file.to_owned());
-        let malformed = |source: ModelError| AttestError::Malformed {
+        let malformed = |error: ModelError| AttestError::Malformed {
             file: file.to_owned(),
-            source,
+            error,
         };
         let doc = SignedDocument::from_slice(bytes).map_err(malformed)?;
         let signers: Vec<String> = keys
@@ -192,9 +192,9 @@ pub fn statement_of(doc: &SignedDocument) -> Result<Statement, ModelError> {
 
 /// Reads a file with the metadata size limit.
 pub fn read_limited(path: &Path) -> Result<Vec<u8>, AttestError> {
-    let io = |source| AttestError::Io {
+    let io = |error| AttestError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let file = fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();

@@ -182,9 +182,9 @@ fn load_key(id: &str, f: &Functionary) -> Result<PublicKey, AttestError> {
             .then(|| f.key_id_hash_algorithms.clone()),
         extra: BTreeMap::new(),
     };
-    PublicKey::from_record(&record).map_err(|source| AttestError::Key {
+    PublicKey::from_record(&record).map_err(|error| AttestError::Key {
         keyid: id.to_owned(),
-        source,
+        error,
     })
 }
 

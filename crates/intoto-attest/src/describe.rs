@@ -27,9 +27,9 @@ pub struct Description {
 /// attestation layout.
 pub fn describe(bytes: &[u8], file: &str) -> Result<Description, AttestError> {
     let mut d = Description::default();
-    let malformed = |source: ModelError| AttestError::Malformed {
+    let malformed = |error: ModelError| AttestError::Malformed {
         file: file.to_owned(),
-        source,
+        error,
     };
     let is_yaml = file.ends_with(".yml") || file.ends_with(".yaml");
     let value = match parse_strict(bytes) {

@@ -9,12 +9,12 @@ use intoto_model::ModelError;
 #[derive(Debug, thiserror::Error)]
 pub enum AttestError {
     /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A file is larger than the metadata size limit.
     #[error("{path} is {size} bytes, more than the limit of {limit}")]
@@ -27,12 +27,12 @@ pub enum AttestError {
         limit: u64,
     },
     /// Metadata does not follow its format; `source` names the JSON path.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Malformed {
         /// The file (or a description of the input).
         file: String,
         /// What is wrong, with the JSON path.
-        source: ModelError,
+        error: ModelError,
     },
     /// An attestation layout does not follow the ITE-10 schema (YAML error with its location,
     /// or a field that is present but wrong).
@@ -42,12 +42,12 @@ pub enum AttestError {
         message: String,
     },
     /// A functionary key of the layout cannot be used.
-    #[error("layout: functionary {keyid}: {source}")]
+    #[error("layout: functionary {keyid}: {error}")]
     Key {
         /// The key id as written in the layout.
         keyid: String,
         /// The cause.
-        source: CryptoError,
+        error: CryptoError,
     },
     /// A CEL rule of the layout does not compile.
     #[error(
@@ -67,7 +67,7 @@ pub enum AttestError {
     },
     /// An artifact rule of the layout does not parse.
     #[error("layout: {0}")]
-    ArtifactRule(#[source] intoto_rules::Error),
+    ArtifactRule(intoto_rules::Error),
     /// A parameter cannot be substituted.
     #[error("parameters: {message}")]
     Parameter {
@@ -93,7 +93,7 @@ pub enum AttestError {
     },
     /// Signing failed.
     #[error("cannot sign: {0}")]
-    Signing(#[source] CryptoError),
+    Signing(CryptoError),
 }
 
 /// Why verification against an attestation layout failed: the step (or subject entry) and
@@ -172,14 +172,14 @@ pub enum Failure {
         message: String,
     },
     /// The materials or products of an attestation cannot be derived from its predicate.
-    #[error("step {step:?}: {file}: {source}")]
+    #[error("step {step:?}: {file}: {error}")]
     Artifacts {
         /// The step.
         step: String,
         /// The attestation file.
         file: String,
         /// What is wrong, with the JSON path.
-        source: ModelError,
+        error: ModelError,
     },
 }
 

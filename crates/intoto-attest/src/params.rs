@@ -56,6 +56,11 @@ impl Parameters {
         Parameters::new(map)
     }
 
+    /// The parameters.
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.0
+    }
+
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -206,10 +206,10 @@ fn check_artifacts(
     lookup: &BTreeMap<String, Link>,
 ) -> Result<(), Failure> {
     let (materials, products) =
-        materials_and_products(&claim.statement).map_err(|source| Failure::Artifacts {
+        materials_and_products(&claim.statement).map_err(|error| Failure::Artifacts {
             step: step.name.clone(),
             file: claim.file.clone(),
-            source,
+            error,
         })?;
     for list in [&step.rules.materials, &step.rules.products] {
         if let Err(e) = list.evaluate(&materials, &products, lookup) {

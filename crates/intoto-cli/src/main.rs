@@ -34,6 +34,12 @@ enum Command {
     Record(commands::record::Args),
     /// Run a command and write an unsigned link, to try out a layout (like `in-toto-mock`).
     Mock(commands::mock::Args),
+    /// Wrap a predicate and subjects into a signed in-toto Statement (DSSE envelope).
+    Attest(commands::attest::Args),
+    /// Print any in-toto metadata readably (layout, link, envelope, statement, ITE-10 layout).
+    Inspect(commands::inspect::Args),
+    /// Verify attestations against an ITE-10/11 layout (the attestation-verifier's YAML format).
+    VerifyAttestations(commands::verify_attestations::Args),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +79,18 @@ fn main() -> ExitCode {
         Command::Mock(args) => {
             logging::init(args.verbosity());
             commands::mock::run(args)
+        }
+        Command::Attest(args) => {
+            logging::init(args.verbosity);
+            commands::attest::run(args)
+        }
+        Command::Inspect(args) => {
+            logging::init(args.verbosity);
+            commands::inspect::run(args)
+        }
+        Command::VerifyAttestations(args) => {
+            logging::init(args.verbosity);
+            commands::verify_attestations::run(args)
         }
     };
     match result {

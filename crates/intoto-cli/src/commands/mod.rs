@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod attest;
+pub mod inspect;
 pub mod keygen;
 pub mod match_products;
 pub mod mock;
@@ -9,6 +11,7 @@ mod recording;
 pub mod run;
 pub mod sign;
 pub mod verify;
+pub mod verify_attestations;
 
 use anyhow::Context;
 
