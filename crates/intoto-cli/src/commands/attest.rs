@@ -111,6 +111,11 @@ pub fn write_link_attestation(
     key: &PrivateKey,
     directory: Option<&Path>,
 ) -> Result<(), Failure> {
+    if link.products.is_empty() {
+        return Err(Failure::usage(anyhow!(
+            "a link attestation needs at least one product (its subjects); record products with -p"
+        )));
+    }
     let statement = statement_from_link(link);
     let envelope = sign_statement(&statement, &[key]).map_err(Failure::error)?;
     let file = metadata::link_file_name(&link.name, key.keyid());
