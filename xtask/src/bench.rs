@@ -85,7 +85,10 @@ fn record(quick: bool) -> anyhow::Result<Report> {
     let work = tempfile::tempdir().context("cannot create a temporary directory")?;
     // A private copy: a parallel `cargo build` may replace target/debug/xtask meanwhile.
     let xtask = work.path().join("xtask-sha256");
-    fs::copy(std::env::current_exe()?, &xtask).context("cannot copy the xtask binary")?;
+    // /proc/self/exe still reads when the file itself has been replaced.
+    fs::copy("/proc/self/exe", &xtask)
+        .or_else(|_| fs::copy(std::env::current_exe()?, &xtask))
+        .context("cannot copy the xtask binary")?;
     let key = work.path().join("key");
     let status = Command::new(&ours).arg("keygen").arg(&key).output()?;
     if !status.status.success() {
@@ -192,6 +195,9 @@ pub(crate) fn measure(cmd: &mut Command, runs: usize) -> anyhow::Result<Measured
         let program = cmd.get_program().to_owned();
         let mut timed = Command::new("/usr/bin/time");
         timed.args(["-f", "%M"]).arg(&program).args(cmd.get_args());
+        if let Some(dir) = cmd.get_current_dir() {
+            timed.current_dir(dir);
+        }
         let start = Instant::now();
         let out = timed
             .output()

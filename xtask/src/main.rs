@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_verify;
 mod conformance;
 mod demo;
 mod differential;
