@@ -11,6 +11,7 @@ mod bench_verify;
 mod conformance;
 mod demo;
 mod differential;
+mod differential_chain;
 mod differential_record;
 mod report;
 mod verify_vectors;
