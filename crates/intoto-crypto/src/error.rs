@@ -67,6 +67,27 @@ pub enum CryptoError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An RSA key smaller than [`MIN_RSA_BITS`](crate::MIN_RSA_BITS).
+    #[error("RSA key of {bits} bits is too small (the minimum is {minimum} bits)")]
+    KeyTooSmall {
+        /// Size of the modulus.
+        bits: u32,
+        /// The minimum.
+        minimum: u32,
+    },
+    /// A layout's key id is neither the current nor the legacy key id of the key object it
+    /// names, so the id and the key material disagree.
+    #[error(
+        "key {keyid}: the key id does not match the key (its key id is {computed}, or {legacy} computed the legacy way)"
+    )]
+    KeyIdMismatch {
+        /// The key id as written.
+        keyid: KeyId,
+        /// The key id computed the current way.
+        computed: KeyId,
+        /// The key id computed the legacy way (with `keyid_hash_algorithms`).
+        legacy: KeyId,
+    },
     /// The private key is encrypted and no password was given.
     #[error("the private key is encrypted: a password is required")]
     EncryptedKeyNeedsPassword,

@@ -1,8 +1,10 @@
 //! Key ids: SHA-256 over the canonical JSON of a key object.
 
-use intoto_model::{KeyId, canonical};
+use intoto_model::{KeyId, PublicKeyRecord, canonical};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+
+use crate::CryptoError;
 
 /// The key id securesystemslib >= 1.0 computes: lowercase hex SHA-256 of the canonical JSON of
 /// `{"keytype", "keyval": {"public"}, "scheme"}`.
@@ -28,6 +30,35 @@ pub fn legacy_keyid_of(
         "keyval": keyval,
     });
     hash_object(&obj)
+}
+
+/// `keyid_hash_algorithms` that securesystemslib < 1.0 put into every key object it hashed.
+const LEGACY_HASH_ALGORITHMS: [&str; 2] = ["sha256", "sha512"];
+
+/// Checks that `keyid` (a layout's map key, or a key object's `keyid`) is the key id of
+/// `record`'s content, computed either way: the current way ([`keyid_of`]) or the legacy way
+/// ([`legacy_keyid_of`] with the record's `keyid_hash_algorithms`, or securesystemslib's old
+/// default `["sha256", "sha512"]` when the record does not list them). Accepting both keeps
+/// metadata made by older tools working; anything else means the id and the key material
+/// disagree, and a key id that does not commit to its key is refused.
+pub fn check_keyid(keyid: &KeyId, record: &PublicKeyRecord) -> Result<(), CryptoError> {
+    let public = &record.keyval.public;
+    let current = keyid_of(&record.keytype, &record.scheme, public);
+    let default_algs = LEGACY_HASH_ALGORITHMS.map(String::from);
+    let algs = record
+        .keyid_hash_algorithms
+        .as_deref()
+        .unwrap_or(&default_algs);
+    let legacy = legacy_keyid_of(&record.keytype, &record.scheme, public, algs);
+    let default_legacy = legacy_keyid_of(&record.keytype, &record.scheme, public, &default_algs);
+    if *keyid == current || *keyid == legacy || *keyid == default_legacy {
+        return Ok(());
+    }
+    Err(CryptoError::KeyIdMismatch {
+        keyid: keyid.clone(),
+        computed: current,
+        legacy,
+    })
 }
 
 fn hash_object(obj: &Value) -> KeyId {

@@ -44,8 +44,8 @@ pub mod scheme;
 
 pub use dsse::{sign_envelope, verify_envelope};
 pub use error::CryptoError;
-pub use keyid::{keyid_of, legacy_keyid_of};
+pub use keyid::{check_keyid, keyid_of, legacy_keyid_of};
 pub use metablock::{sign_metablock, verify_metablock};
 pub use private::PrivateKey;
-pub use public::PublicKey;
+pub use public::{MIN_RSA_BITS, PublicKey};
 pub use scheme::{HashAlg, KeyType, Scheme};

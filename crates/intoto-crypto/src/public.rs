@@ -1,6 +1,5 @@
 //! [`PublicKey`]: a verifying key with its securesystemslib scheme and key id.
 
-use ed25519_dalek::Verifier as _;
 use intoto_model::{KeyId, KeyVal, PublicKeyRecord, hex};
 use pkcs8::{DecodePublicKey, EncodePublicKey};
 use sha2::Digest as _;
@@ -67,8 +66,8 @@ impl Verifying {
         let bad = |e: spki::Error| CryptoError::invalid_key(format!("bad public key: {e}"));
         match spki.algorithm.oid {
             OID_RSA => rsa::PublicKey::from_public_key_der(der)
-                .map(Verifying::Rsa)
-                .map_err(bad),
+                .map_err(bad)
+                .and_then(|k| check_rsa_size(&k).map(|()| Verifying::Rsa(k))),
             OID_ED25519 => ed25519_dalek::VerifyingKey::from_public_key_der(der)
                 .map(Verifying::Ed25519)
                 .map_err(bad),
@@ -112,6 +111,23 @@ impl Verifying {
             _ => self.spki_pem(),
         }
     }
+}
+
+/// The smallest RSA modulus we load, in bits (NIST SP 800-57: 2048 bits for security through
+/// 2030; securesystemslib generates 3072). Smaller keys are refused as public and as private
+/// keys, in PEM files, layouts and OpenPGP bundles alike.
+pub const MIN_RSA_BITS: u32 = 2048;
+
+/// Refuses RSA keys with a modulus under [`MIN_RSA_BITS`].
+pub(crate) fn check_rsa_size(key: &rsa::PublicKey) -> Result<(), CryptoError> {
+    let bits = rsa::traits::PublicKeyParts::n(key).bit_width();
+    if bits < MIN_RSA_BITS {
+        return Err(CryptoError::KeyTooSmall {
+            bits,
+            minimum: MIN_RSA_BITS,
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn curve_name(oid: ObjectIdentifier) -> String {
@@ -160,6 +176,9 @@ impl PublicKey {
         key: Verifying,
         scheme: Option<Scheme>,
     ) -> Result<Self, CryptoError> {
+        if let Verifying::Rsa(k) = &key {
+            check_rsa_size(k)?;
+        }
         let kind = key.key_type();
         let scheme = scheme.unwrap_or_else(|| kind.default_scheme());
         let public = key.sslib_public()?;
@@ -326,7 +345,9 @@ impl PublicKey {
                         signature.len()
                     ))
                 })?;
-                k.verify(message, &sig).map_err(|_| bad())
+                // Strict: also refuses small-order keys and R values (weak-key forgeries,
+                // malleability); S >= L is refused by both. Honest signatures always pass.
+                k.verify_strict(message, &sig).map_err(|_| bad())
             }
             (Verifying::Rsa(k), Scheme::RsaPss(h) | Scheme::RsaPkcs1v15(h)) => {
                 let size = rsa::traits::PublicKeyParts::size(k);

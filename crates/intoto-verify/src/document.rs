@@ -2,14 +2,15 @@
 //! turning verified content into typed layouts and links.
 
 use std::{
+    borrow::Cow,
     fs,
     io::{ErrorKind, Read},
     path::Path,
 };
 
 use intoto_model::{
-    IN_TOTO_PAYLOAD_TYPE, Layout, Link, ModelError, STATEMENT_V0_1, STATEMENT_V1, SignedDocument,
-    Statement,
+    IN_TOTO_PAYLOAD_TYPE, Layout, Link, ModelError, ResourceDescriptor, STATEMENT_V0_1,
+    STATEMENT_V1, SignedDocument, Statement,
     json::MAX_DOCUMENT_BYTES,
     json::parse_strict,
     predicate::{LINK_V0_3, LinkPredicate},
@@ -64,14 +65,15 @@ fn read_open(path: &Path, file: fs::File) -> Result<SignedDocument, VerifyError>
 
 /// The signed content of a document, after its signatures were checked: the Metablock's
 /// `signed` value or the DSSE payload parsed strictly. The error path is prefixed with
-/// `signed.` or `payload.`.
-pub fn content(doc: &SignedDocument, path: &Path) -> Result<Value, VerifyError> {
+/// `signed.` or `payload.`. A Metablock's content is borrowed, not copied (links of large
+/// trees are big).
+pub fn content<'a>(doc: &'a SignedDocument, path: &Path) -> Result<Cow<'a, Value>, VerifyError> {
     let malformed = |source: ModelError| VerifyError::Malformed {
         path: path.to_path_buf(),
         source,
     };
     match doc {
-        SignedDocument::Metablock(mb) => Ok(mb.signed.clone()),
+        SignedDocument::Metablock(mb) => Ok(Cow::Borrowed(&mb.signed)),
         SignedDocument::Envelope(env) => {
             if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
                 return Err(VerifyError::UnexpectedContent {
@@ -80,7 +82,9 @@ pub fn content(doc: &SignedDocument, path: &Path) -> Result<Value, VerifyError> 
                     found: format!("{:?}", env.payload_type),
                 });
             }
-            parse_strict(&env.payload).map_err(|e| malformed(ModelError::from(e).within("payload")))
+            parse_strict(&env.payload)
+                .map(Cow::Owned)
+                .map_err(|e| malformed(ModelError::from(e).within("payload")))
         }
     }
 }
@@ -133,14 +137,57 @@ pub fn step_evidence(doc: &SignedDocument, path: &Path) -> Result<StepEvidence, 
                 }
                 None => return Err(malformed(ModelError::invalid("predicate", "missing field"))),
             };
+            let names = |list: &'static str, rds: &[ResourceDescriptor]| {
+                let named = rds.iter().enumerate();
+                named
+                    .filter_map(move |(i, rd)| {
+                        Some((format!("{list}[{i}].name"), rd.name.clone()?))
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut paths = names("subject", &statement.subject);
+            paths.extend(names("predicate.materials", &predicate.materials));
+            check_artifact_paths(paths).map_err(malformed)?;
             Ok(StepEvidence::Link(Box::new(
                 predicate.to_link(&statement.subject).map_err(malformed)?,
             )))
         }
-        _ => Ok(StepEvidence::Link(Box::new(
-            Link::from_value(&value).map_err(malformed)?,
-        ))),
+        _ => {
+            let link = Link::from_value(&value).map_err(malformed)?;
+            let sides = [("materials", &link.materials), ("products", &link.products)];
+            let paths = sides.into_iter().flat_map(|(side, artifacts)| {
+                artifacts.keys().map(move |p| {
+                    let json_path = format!("{side}[{}]", Value::String(p.to_string()));
+                    (json_path, p.to_string())
+                })
+            });
+            check_artifact_paths(paths).map_err(malformed)?;
+            Ok(StepEvidence::Link(Box::new(link)))
+        }
     }
+}
+
+/// Hardening over the reference: a link for verification must name its artifacts relative to
+/// the base path, without `..` components. An absolute path or one climbing out with `..`
+/// could make a rule's pattern (`src/*` matches `src/../../etc/passwd`) or a later consumer
+/// of the summary link reach files outside the project. Record artifacts outside the base
+/// path relative to it with `--base-path` or `--lstrip-paths` instead.
+fn check_artifact_paths(
+    paths: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ModelError> {
+    for (json_path, path) in paths {
+        let artifact = intoto_model::ArtifactPath::new(path.as_str())
+            .map_err(|e| ModelError::invalid(json_path.as_str(), e.to_string()))?;
+        if artifact.is_absolute() || artifact.has_parent_component() {
+            return Err(ModelError::invalid(
+                json_path,
+                format!(
+                    "artifact path {path:?} is absolute or has a \"..\" component (refused: links must name artifacts relative to the base path)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the content of a verified layout file.

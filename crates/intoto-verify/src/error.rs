@@ -66,6 +66,16 @@ pub enum VerifyError {
         /// Its `expires`.
         expires: Timestamp,
     },
+    /// A layout key's id matches neither the current nor the legacy key id of its content
+    /// (the [`CryptoError::KeyIdMismatch`](intoto_crypto::CryptoError::KeyIdMismatch) names
+    /// the key and both computed ids).
+    #[error("layout '{path}': {source}")]
+    KeyIdMismatch {
+        /// The layout file.
+        path: PathBuf,
+        /// The mismatch.
+        source: intoto_crypto::CryptoError,
+    },
     /// A layout key cannot be used to verify signatures.
     #[error("layout '{path}': key {keyid} cannot be used: {reason}")]
     UnusableKey {

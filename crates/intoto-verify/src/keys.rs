@@ -1,10 +1,12 @@
 //! The keys of a layout as verifiers: which key checks a link file found under a given key id
 //! (including OpenPGP subkeys standing for their main key), and the checks themselves.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, path::Path};
 
 use intoto_crypto::{CryptoError, PublicKey};
 use intoto_model::{GpgPublicKey, KeyId, Layout, LayoutKey, SignedDocument};
+
+use crate::VerifyError;
 
 /// A key the user trusts to have signed the root layout (`--verification-keys` or `--gpg`).
 #[derive(Debug, Clone)]
@@ -115,6 +117,23 @@ impl TrustedKey {
             _ => false,
         }
     }
+}
+
+/// Checks, at layout load, that every securesystemslib key's id is the id of its content
+/// (computed the current or the legacy way, [`intoto_crypto::check_keyid`]). OpenPGP key ids
+/// are fingerprints, checked against the signature packets when a signature is verified.
+pub fn check_keyids(layout: &Layout, path: &Path) -> Result<(), VerifyError> {
+    for (keyid, key) in &layout.keys {
+        if let LayoutKey::Standard(record) = key {
+            intoto_crypto::check_keyid(keyid, record).map_err(|source| {
+                VerifyError::KeyIdMismatch {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The layout's keys by key id, with OpenPGP subkeys mapped to their main key.

@@ -114,6 +114,7 @@ impl Context<'_> {
             }
         }
         let mut layout = document::layout(doc, path)?;
+        crate::keys::check_keyids(&layout, path)?;
 
         // 2. Expiry.
         if self.depth == 0 {

@@ -13,9 +13,9 @@ use signature::hazmat::PrehashVerifier;
 use super::sigpacket::{HASH_SHA1, HASH_SHA256, HASH_SHA512};
 use crate::CryptoError;
 
-/// RSA modulus sizes accepted, in bits. OpenPGP implementations create 1024 to 4096 bit
-/// keys (GnuPG up to 16384 in expert mode).
-const RSA_BITS: std::ops::RangeInclusive<usize> = 1024..=16384;
+/// RSA modulus sizes accepted, in bits: from [`MIN_RSA_BITS`](crate::MIN_RSA_BITS), as for
+/// every RSA key, to 16384 (GnuPG's largest, in expert mode).
+const RSA_BITS: std::ops::RangeInclusive<usize> = crate::MIN_RSA_BITS as usize..=16384;
 
 /// The digest of RFC 4880 §5.2.4 for a v4 signature.
 pub(crate) fn digest(
@@ -84,7 +84,18 @@ impl Material {
             "rsa" => {
                 let n = hex_field(public, "n", keyid)?;
                 let e = hex_field(public, "e", keyid)?;
-                rsa::PublicKey::new_with_size_limits(uint(&n), uint(&e), RSA_BITS)
+                let n = uint(&n);
+                if n.bit_width() < crate::MIN_RSA_BITS {
+                    let minimum = crate::MIN_RSA_BITS;
+                    return Err(invalid(
+                        keyid,
+                        format!(
+                            "RSA key of {} bits is too small (the minimum is {minimum} bits)",
+                            n.bit_width()
+                        ),
+                    ));
+                }
+                rsa::PublicKey::new_with_size_limits(n, uint(&e), RSA_BITS)
                     .map(|k| Material::Rsa(Box::new(k)))
                     .map_err(|e| invalid(keyid, format!("RSA public key: {e}")))
             }
