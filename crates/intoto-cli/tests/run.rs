@@ -116,14 +116,20 @@ fn usage_errors_exit_2() {
     for args in [
         &["run", "-n", "s", "--signing-key", "key"][..],
         &["run", "-n", "s", "-x"],
-        &["run", "-n", "s", "-g", "-x"],
+        &["run", "-n", "s", "-g", "--signing-key", "key", "-x"],
+        &["run", "-n", "s", "-g", "ABC", "--use-dsse", "-x"],
+        &["record", "start", "-n", "s", "-g", "--use-dsse"],
         &["run", "-n", "a/b", "--signing-key", "key", "-x"],
     ] {
         let out = bin(p, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
-    let out = bin(p, &["run", "-n", "s", "--gpg", "ABC", "-x"]);
-    assert!(stderr(&out).contains("not supported yet"));
+    let out = bin(p, &["run", "-n", "s", "--gpg", "ABC", "--use-dsse", "-x"]);
+    assert!(
+        stderr(&out).contains("cannot sign DSSE"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -79,6 +79,37 @@ pub enum RecordError {
         /// The crypto error.
         source: intoto_crypto::CryptoError,
     },
+    /// GnuPG cannot sign DSSE envelopes.
+    #[error(
+        "step '{step}': GnuPG keys cannot sign DSSE envelopes (nor in the reference); drop --use-dsse"
+    )]
+    GpgDsse {
+        /// The step.
+        step: String,
+    },
+    /// Using a GnuPG key failed (exporting it, or checking the unfinished link with it).
+    #[error("step '{step}': GnuPG key {key}")]
+    Gpg {
+        /// The step.
+        step: String,
+        /// The key id given or found.
+        key: String,
+        /// The crypto error.
+        source: Box<intoto_crypto::CryptoError>,
+    },
+    /// `record stop` with GnuPG found more than one unfinished link for the step.
+    #[error(
+        "step '{step}': found more than one unfinished link in '{}': {}; exactly one is needed to stop recording",
+        dir.display(), found.join(", ")
+    )]
+    UnfinishedAmbiguous {
+        /// The step.
+        step: String,
+        /// The directory searched.
+        dir: PathBuf,
+        /// The file names found.
+        found: Vec<String>,
+    },
     /// No unfinished link for `record stop`.
     #[error(
         "step '{step}': no unfinished link '{}' in the current directory (run 'in-toto record start' first, with the same key)",

@@ -5,7 +5,8 @@
 //! reference's `runlib` does, and write it signed ([`metadata::signed_file`], Metablock or
 //! DSSE) or unsigned ([`metadata::unsigned_file`], `in-toto mock`). Two-part recording
 //! ([`record_start`], [`record_stop`]) goes through the reference's
-//! `.NAME.KEYID8.link-unfinished` file.
+//! `.NAME.KEYID8.link-unfinished` file. Links are signed by a [`Signer`]: a private key, or
+//! with the `gpg` feature a GnuPG key through the `gpg` program (Metablocks only).
 //!
 //! This crate sits between the hashing/crypto crates and `intoto-verify`: the verifier runs
 //! inspections with the same runner ([`run_step`] without signing), and `intoto-hash` stays free
@@ -38,11 +39,13 @@
 pub mod command;
 mod error;
 pub mod metadata;
+mod signer;
 mod step;
 mod unfinished;
 
 pub use error::{RecordError, Side};
 pub use metadata::Wrapper;
+pub use signer::Signer;
 pub use step::{Phase, Recording, Step, python_text, run_step, run_step_observed};
 pub use unfinished::{record_start, record_stop};
 

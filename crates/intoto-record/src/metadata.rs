@@ -3,13 +3,12 @@
 
 use std::{fs, path::Path};
 
-use intoto_crypto::PrivateKey;
 use intoto_model::{
     Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, Metablock, SignedDocument, StepName, pyjson,
 };
 use serde_json::Value;
 
-use crate::RecordError;
+use crate::{RecordError, Signer};
 
 /// The signature wrapper of a link file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,13 +50,23 @@ pub fn dsse_payload(link: &Link) -> Vec<u8> {
     pyjson::compact_sorted(&link.to_value())
 }
 
-/// The file bytes of `link` in `wrapper`, signed by `key`.
+/// A signed link file: its bytes and the key id its signature carries (the `KEYID8` of its
+/// file name; for GnuPG the signing (sub)key's, known only once signed).
+#[derive(Debug, Clone)]
+pub struct SignedLink {
+    /// The file bytes, formatted as the reference writes them.
+    pub bytes: Vec<u8>,
+    /// The key id of the signature.
+    pub keyid: KeyId,
+}
+
+/// The file bytes of `link` in `wrapper`, signed by `signer`.
 pub fn signed_file(
     link: &Link,
     wrapper: Wrapper,
-    key: &PrivateKey,
-) -> Result<Vec<u8>, RecordError> {
-    sign_value(link.name.as_str(), link.to_value(), wrapper, key)
+    signer: &Signer,
+) -> Result<SignedLink, RecordError> {
+    sign_value(link.name.as_str(), link.to_value(), wrapper, signer)
 }
 
 /// [`signed_file`] for a link no longer needed: it is dropped once turned into JSON, so a link
@@ -65,20 +74,20 @@ pub fn signed_file(
 pub fn into_signed_file(
     link: Link,
     wrapper: Wrapper,
-    key: &PrivateKey,
-) -> Result<Vec<u8>, RecordError> {
+    signer: &Signer,
+) -> Result<SignedLink, RecordError> {
     let name = link.name.to_string();
     let value = link.to_value();
     drop(link);
-    sign_value(&name, value, wrapper, key)
+    sign_value(&name, value, wrapper, signer)
 }
 
 fn sign_value(
     step: &str,
     value: Value,
     wrapper: Wrapper,
-    key: &PrivateKey,
-) -> Result<Vec<u8>, RecordError> {
+    signer: &Signer,
+) -> Result<SignedLink, RecordError> {
     let sign_err = |source| RecordError::Sign {
         step: step.to_string(),
         source,
@@ -86,14 +95,17 @@ fn sign_value(
     Ok(match wrapper {
         Wrapper::Metablock => {
             let mut mb = Metablock::new(value);
-            intoto_crypto::sign_metablock(&mut mb, key).map_err(sign_err)?;
+            let keyid = signer.sign_metablock(&mut mb).map_err(sign_err)?;
             // Metablock::to_value would clone `signed`; move it into the output instead.
             let signed = std::mem::take(&mut mb.signed);
             let mut file = mb.to_value();
             if let Value::Object(m) = &mut file {
                 m.insert("signed".into(), signed);
             }
-            pyjson::metablock_file(&file)
+            SignedLink {
+                bytes: pyjson::metablock_file(&file),
+                keyid,
+            }
         }
         Wrapper::Dsse => {
             let mut env = Envelope {
@@ -102,8 +114,11 @@ fn sign_value(
                 signatures: Vec::new(),
             };
             drop(value);
-            intoto_crypto::sign_envelope(&mut env, key).map_err(sign_err)?;
-            pyjson::compact_sorted(&env.to_value())
+            let keyid = signer.sign_envelope(step, &mut env)?;
+            SignedLink {
+                bytes: pyjson::compact_sorted(&env.to_value()),
+                keyid,
+            }
         }
     })
 }

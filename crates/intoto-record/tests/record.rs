@@ -8,7 +8,7 @@ use intoto_crypto::{KeyType, PrivateKey};
 use intoto_hash::RecordOptions;
 use intoto_model::{SignedDocument, StepName};
 use intoto_record::{
-    RecordError, Step, Wrapper, command::CommandOptions, metadata, mock_step, record_start,
+    RecordError, Signer, Step, Wrapper, command::CommandOptions, metadata, mock_step, record_start,
     record_stop, run_step,
 };
 
@@ -34,7 +34,7 @@ fn start_then_stop_with_the_same_key() {
             &name,
             &["in".into()],
             &options(dir.path()),
-            &k,
+            &Signer::Key(k.clone()),
             wrapper,
             dir.path(),
             None,
@@ -49,7 +49,7 @@ fn start_then_stop_with_the_same_key() {
             &name,
             &["out".into()],
             &options(dir.path()),
-            &k,
+            &Signer::Key(k.clone()),
             dir.path(),
             dir.path(),
             None,
@@ -76,7 +76,7 @@ fn stop_refuses_another_key_and_a_missing_file() {
         &name,
         &[],
         &options(dir.path()),
-        &a,
+        &Signer::Key(a.clone()),
         dir.path(),
         dir.path(),
         None,
@@ -90,7 +90,7 @@ fn stop_refuses_another_key_and_a_missing_file() {
         &name,
         &[],
         &options(dir.path()),
-        &a,
+        &Signer::Key(a.clone()),
         Wrapper::Metablock,
         dir.path(),
         None,
@@ -105,7 +105,7 @@ fn stop_refuses_another_key_and_a_missing_file() {
         &name,
         &[],
         &options(dir.path()),
-        &b,
+        &Signer::Key(b.clone()),
         dir.path(),
         dir.path(),
         None,
@@ -134,7 +134,9 @@ fn run_link_file_verifies_and_has_the_reference_fields() {
         },
     };
     let rec = run_step(&step, None).unwrap();
-    let bytes = metadata::signed_file(&rec.link, Wrapper::Metablock, &k).unwrap();
+    let bytes = metadata::signed_file(&rec.link, Wrapper::Metablock, &Signer::Key(k.clone()))
+        .unwrap()
+        .bytes;
     let SignedDocument::Metablock(mb) = SignedDocument::from_slice(&bytes).unwrap() else {
         panic!()
     };

@@ -82,7 +82,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(Failure::usage)?;
     let statement =
         make_statement(subject, &args.predicate_type, predicate).map_err(Failure::usage)?;
-    let key = args.key.load()?;
+    let key = args.key.load_key()?;
     let envelope = sign_statement(&statement, &[&key]).map_err(Failure::error)?;
     let out = envelope_file(&envelope);
     match args.output {

@@ -27,7 +27,8 @@ pub struct Args {
 enum Action {
     /// Record materials and write a signed '.<name>.<keyid prefix>.link-unfinished' here.
     Start(StartArgs),
-    /// Record products, re-sign the unfinished link with the same key, write the link.
+    /// Record products, re-sign the unfinished link with the same key, write the link. With
+    /// --gpg the unfinished link is the only '.<name>.*.link-unfinished' here.
     Stop(StopArgs),
 }
 
@@ -94,8 +95,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
 fn start(args: StartArgs) -> Result<(), Failure> {
     let name = recording::step_name(&args.step_name)?;
+    args.key.check_wrapper(args.use_dsse, "--use-dsse")?;
     let artifacts = args.artifacts.options()?;
-    let key = args.key.load()?;
+    let signer = args.key.load()?;
     let wrapper = if args.use_dsse {
         Wrapper::Dsse
     } else {
@@ -107,7 +109,7 @@ fn start(args: StartArgs) -> Result<(), Failure> {
         &name,
         &args.materials,
         &artifacts,
-        &key,
+        &signer,
         wrapper,
         Path::new("."),
         Some(ticker.counters()),
@@ -122,7 +124,7 @@ fn start(args: StartArgs) -> Result<(), Failure> {
 fn stop(args: StopArgs) -> Result<(), Failure> {
     let name = recording::step_name(&args.step_name)?;
     let artifacts = args.artifacts.options()?;
-    let key = args.key.load()?;
+    let signer = args.key.load()?;
     let _ = args.use_dsse;
     let metadata_dir = args
         .metadata_directory
@@ -133,7 +135,7 @@ fn stop(args: StopArgs) -> Result<(), Failure> {
         &name,
         &args.products,
         &artifacts,
-        &key,
+        &signer,
         Path::new("."),
         &metadata_dir,
         Some(ticker.counters()),

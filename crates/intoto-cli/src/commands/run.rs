@@ -7,7 +7,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::anyhow;
-use intoto_record::{Step, Wrapper, command::CommandOptions, metadata, run_step_observed};
+use intoto_record::{Signer, Step, Wrapper, command::CommandOptions, metadata, run_step_observed};
 
 use super::{
     progress::Ticker,
@@ -52,9 +52,10 @@ pub struct Args {
     /// envelope (same file name; `in-toto verify` accepts it as the step's link).
     #[arg(long = "attestation", conflicts_with = "use_dsse")]
     attestation: bool,
-    /// Kill the command (and everything it started) after this many seconds; 0: no limit.
-    #[arg(long = "run-timeout", value_name = "SECONDS", default_value_t = 10)]
-    run_timeout: u64,
+    /// Kill the command (and everything it started) after this many seconds. Default: no limit
+    /// (the reference's 10 s kills real builds); 0 also means no limit.
+    #[arg(long = "run-timeout", value_name = "SECONDS")]
+    run_timeout: Option<u64>,
     #[command(flatten)]
     pub verbosity: Verbosity,
     /// The command to run and its arguments, after '--'.
@@ -70,8 +71,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "no command specified: give it after '--', or pass --no-command"
         )));
     }
+    args.key.check_wrapper(args.use_dsse, "--use-dsse")?;
+    args.key.check_wrapper(args.attestation, "--attestation")?;
     let artifacts = args.artifacts.options()?;
-    let key = args.key.load()?;
+    let signer = args.key.load()?;
     let step = Step {
         name,
         materials: args.materials,
@@ -84,7 +87,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         artifacts,
         run: CommandOptions {
             record_streams: args.record_streams,
-            timeout: (args.run_timeout > 0).then(|| Duration::from_secs(args.run_timeout)),
+            timeout: args.run_timeout.filter(|&s| s > 0).map(Duration::from_secs),
             ..CommandOptions::default()
         },
     };
@@ -100,9 +103,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
         );
     }
     if args.attestation {
+        let Signer::Key(key) = &signer else {
+            return Err(Failure::usage(anyhow!(
+                "GnuPG keys cannot sign attestations"
+            )));
+        };
         return super::attest::write_link_attestation(
             &recording.link,
-            &key,
+            key,
             args.metadata_directory.as_deref(),
         );
     }
@@ -112,13 +120,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Wrapper::Metablock
     };
     let return_value = recording.return_value();
-    let file = metadata::link_file_name(&recording.link.name, key.keyid());
-    let bytes =
-        metadata::into_signed_file(recording.link, wrapper, &key).map_err(Failure::error)?;
+    let name = recording.link.name.clone();
+    let signed =
+        metadata::into_signed_file(recording.link, wrapper, &signer).map_err(Failure::error)?;
+    // The file is named after the key id the signature carries: with GnuPG the signing
+    // (sub)key's, known only now (as the reference).
+    let file = metadata::link_file_name(&name, &signed.keyid);
     let path = args
         .metadata_directory
         .map_or_else(|| PathBuf::from(&file), |d| d.join(&file));
-    metadata::write_atomically(&path, &bytes).map_err(Failure::error)?;
+    metadata::write_atomically(&path, &signed.bytes).map_err(Failure::error)?;
     tracing::info!("wrote '{}'", path.display());
     match recording::exit_status(return_value) {
         0 => Ok(()),
