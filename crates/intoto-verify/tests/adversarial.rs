@@ -349,3 +349,34 @@ fn an_inspection_printing_hundreds_of_megabytes_passes_without_keeping_it() {
     )];
     chain.verify().unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sublayout_that_contains_itself_stops_at_the_depth_limit() {
+    let chain = Chain::new();
+    // The functionary's "link" is a layout for the same step, signed by the functionary, and
+    // its sublayout directory `build.KEYID8` is a symlink back to the link directory.
+    let mut sub = Layout::new(Timestamp::parse("2030-01-01T00:00:00Z").unwrap());
+    sub.keys = chain.layout.keys.clone();
+    sub.steps = chain.layout.steps.clone();
+    let mut mb = Metablock::new(sub.to_value());
+    intoto_crypto::sign_metablock(&mut mb, &chain.functionary).unwrap();
+    fs::write(
+        chain.link_path(&chain.functionary),
+        pyjson::metablock_file(&mb.to_value()),
+    )
+    .unwrap();
+    let sub_dir = intoto_verify::sublayout_dir_name("build", chain.functionary.keyid());
+    std::os::unix::fs::symlink(".", chain.dir.path().join(sub_dir)).unwrap();
+    let mut error = chain.verify().unwrap_err();
+    let mut depth = 0;
+    while let VerifyError::Sublayout { source, .. } = error {
+        error = *source;
+        depth += 1;
+    }
+    assert_eq!(depth, intoto_verify::MAX_SUBLAYOUT_DEPTH);
+    assert!(
+        matches!(&error, VerifyError::SublayoutTooDeep { step, limit: 16 } if step == "build"),
+        "{error:?}"
+    );
+}
