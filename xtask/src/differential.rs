@@ -8,7 +8,8 @@
 //! 4. our signed file with one byte of the payload changed is rejected by the reference (exit 1).
 //!
 //! Then keys made by `in-toto keygen` (every type, plain and encrypted) load in the reference,
-//! and recording (`in-toto run`, `record`, `mock`) is compared in `differential_record`.
+//! and recording (`in-toto run`, `record`, `mock`) is compared in `differential_record`, GnuPG
+//! signing of links in `differential_gpg`.
 
 use std::{
     path::{Path, PathBuf},
@@ -51,6 +52,7 @@ pub fn run() -> anyhow::Result<Report> {
         venv_bin: venv.join("bin"),
     };
     crate::differential_record::run(&record_tools, work.path(), &mut report)?;
+    crate::differential_gpg::run(&record_tools, work.path(), &mut report)?;
     Ok(report.finish())
 }
 

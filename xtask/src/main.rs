@@ -12,6 +12,7 @@ mod conformance;
 mod demo;
 mod differential;
 mod differential_chain;
+mod differential_gpg;
 mod differential_record;
 mod report;
 mod verify_vectors;
