@@ -44,6 +44,10 @@ pub fn decrypt_pkcs8(der: &[u8], password: &[u8]) -> Result<Vec<u8>, CryptoError
                     scheme: format!("PBES2 with unsupported parameters ({e})"),
                 }
             })?;
+            let pbkdf2 = scheme.pbes2().and_then(|p| p.kdf.pbkdf2());
+            if let Some(iterations) = pbkdf2.map(|p| p.iteration_count) {
+                check_iterations(iterations)?;
+            }
             scheme.decrypt(password, data).map_err(|e| match e {
                 pkcs5::Error::UnsupportedAlgorithm { oid } => CryptoError::UnsupportedEncryption {
                     scheme: format!("PBES2 with algorithm {oid}"),
@@ -154,13 +158,21 @@ fn salt_and_iterations(params: AnyRef<'_>) -> Result<(&[u8], u32), CryptoError> 
             Ok::<_, der::Error>((salt.as_bytes(), iterations))
         })
         .map_err(|e| CryptoError::invalid_key(format!("bad PBE parameters: {e}")))?;
-    // Bound the work an attacker-supplied file can demand (OpenSSL writes 2048).
-    if iterations == 0 || iterations > 10_000_000 {
+    check_iterations(iterations)?;
+    Ok((salt, iterations))
+}
+
+/// Most key-derivation iterations an encrypted private key may ask for: bounds the work a
+/// crafted file can demand (OpenSSL writes 2048, we write [`PBKDF2_ITERATIONS`]).
+pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
+
+fn check_iterations(iterations: u32) -> Result<(), CryptoError> {
+    if iterations == 0 || iterations > MAX_KDF_ITERATIONS {
         return Err(CryptoError::invalid_key(format!(
-            "PBE iteration count {iterations} out of range"
+            "PBE iteration count {iterations} out of range (1 to {MAX_KDF_ITERATIONS})"
         )));
     }
-    Ok((salt, iterations))
+    Ok(())
 }
 
 /// PBKDF1 (RFC 8018 5.1): 16 bytes of `H^c(P || S)`.

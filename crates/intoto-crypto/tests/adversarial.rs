@@ -284,3 +284,25 @@ fn the_same_key_under_two_ids_is_the_same_material() {
     assert!(!twin.same_material(private("ecdsa-p256-alt").public_key()));
     let _: &KeyId = &legacy;
 }
+
+#[test]
+fn an_encrypted_key_demanding_endless_key_derivation_is_refused_before_deriving() {
+    use pkcs8::der::{Encode, asn1::OctetStringRef};
+    // PBKDF2 with 50 million iterations (pkcs5 itself allows 100 million): seconds to minutes
+    // of work per attempt. Refused on the parameters, before any derivation.
+    let params =
+        pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(50_000_000, &[7; 16], [0; 16])
+            .unwrap();
+    let info = pkcs8::EncryptedPrivateKeyInfo {
+        encryption_algorithm: params.into(),
+        encrypted_data: OctetStringRef::new(&[0u8; 48]).unwrap(),
+    };
+    let pem = intoto_crypto::pem::encode("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap());
+    match PrivateKey::from_pem(pem.as_bytes(), Some(b"hunter2")) {
+        Err(CryptoError::InvalidKey { reason }) => assert_eq!(
+            reason,
+            "PBE iteration count 50000000 out of range (1 to 10000000)"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
