@@ -136,3 +136,26 @@ pub fn run(args: Args) -> Result<(), Failure> {
         code => Err(Failure::passthrough(code)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        run: super::Args,
+    }
+
+    #[test]
+    fn no_run_timeout_by_default() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["in-toto", "-n", "s", "-x"];
+            argv.extend(extra);
+            Cli::try_parse_from(argv).map(|c| c.run.run_timeout)
+        };
+        assert_eq!(parse(&[]).ok(), Some(None));
+        assert_eq!(parse(&["--run-timeout", "0"]).ok(), Some(Some(0)));
+        assert_eq!(parse(&["--run-timeout", "10"]).ok(), Some(Some(10)));
+    }
+}
