@@ -32,8 +32,17 @@ pub enum CanonicalError {
 /// Encodes `value` as canonical JSON bytes.
 pub fn encode(value: &Value) -> Result<Vec<u8>, CanonicalError> {
     let mut out = Vec::with_capacity(256);
-    let mut path = String::from("$");
-    write_value(value, &mut out, &mut path)?;
+    write_value(value, &mut out).map_err(|e| CanonicalError::Float {
+        number: e.number,
+        path: e
+            .path
+            .iter()
+            .rev()
+            .fold(String::from("$"), |mut path, segment| {
+                path.push_str(segment);
+                path
+            }),
+    })?;
     Ok(out)
 }
 
@@ -50,18 +59,27 @@ pub fn encode_serializable<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Ca
     }
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>, path: &mut String) -> Result<(), CanonicalError> {
+/// A float found while encoding; `path` collects the segments (`.key`, `[3]`) innermost first
+/// as the error travels up, so no path is built while encoding succeeds.
+struct FloatAt {
+    number: String,
+    path: Vec<String>,
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) -> Result<(), FloatAt> {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
         Value::Number(n) => {
-            if n.is_i64() || n.is_u64() {
-                out.extend_from_slice(n.to_string().as_bytes());
+            if let Some(i) = n.as_i64() {
+                write_integer(out, i.unsigned_abs(), i < 0);
+            } else if let Some(u) = n.as_u64() {
+                write_integer(out, u, false);
             } else {
-                return Err(CanonicalError::Float {
+                return Err(FloatAt {
                     number: n.to_string(),
-                    path: path.clone(),
+                    path: Vec::new(),
                 });
             }
         }
@@ -72,29 +90,28 @@ fn write_value(value: &Value, out: &mut Vec<u8>, path: &mut String) -> Result<()
                 if i > 0 {
                     out.push(b',');
                 }
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                write_value(item, out, path)?;
-                path.truncate(len);
+                write_value(item, out).map_err(|mut e| {
+                    e.path.push(format!("[{i}]"));
+                    e
+                })?;
             }
             out.push(b']');
         }
         Value::Object(map) => {
-            // Code point order equals the byte order of UTF-8, which is `str`'s `Ord`.
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_unstable();
+            // Code point order equals the byte order of UTF-8, which is `str`'s `Ord`. The map
+            // iterates in that order already (serde_json's `Map` is a `BTreeMap`); sort only if
+            // a feature (`preserve_order`) ever makes it keep insertion order instead.
+            let in_order = map
+                .keys()
+                .zip(map.keys().skip(1))
+                .all(|(a, b)| a.as_str() < b.as_str());
             out.push(b'{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(key, out);
-                out.push(b':');
-                let len = path.len();
-                path.push('.');
-                path.push_str(key);
-                write_value(&map[key.as_str()], out, path)?;
-                path.truncate(len);
+            if in_order {
+                write_members(map.iter(), out)?;
+            } else {
+                let mut members: Vec<(&String, &Value)> = map.iter().collect();
+                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                write_members(members.into_iter(), out)?;
             }
             out.push(b'}');
         }
@@ -102,14 +119,67 @@ fn write_value(value: &Value, out: &mut Vec<u8>, path: &mut String) -> Result<()
     Ok(())
 }
 
+fn write_members<'a>(
+    members: impl Iterator<Item = (&'a String, &'a Value)>,
+    out: &mut Vec<u8>,
+) -> Result<(), FloatAt> {
+    for (i, (key, value)) in members.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_string(key, out);
+        out.push(b':');
+        write_value(value, out).map_err(|mut e| {
+            e.path.push(format!(".{key}"));
+            e
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes a decimal integer (`-` first when `negative`) without an intermediate `String`.
+fn write_integer(out: &mut Vec<u8>, magnitude: u64, negative: bool) {
+    let mut digits = [0u8; 20];
+    let mut n = magnitude;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
 fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for &b in s.as_bytes() {
-        if b == b'\\' || b == b'"' {
-            out.push(b'\\');
-        }
-        out.push(b);
+    let bytes = s.as_bytes();
+    // Most strings (paths, hex digests) need no escape: a check without early exit, which the
+    // compiler vectorises, then one copy.
+    let escapes = bytes
+        .iter()
+        .map(|&b| u8::from(b == b'\\' || b == b'"') as usize)
+        .sum::<usize>();
+    if escapes == 0 {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
     }
+    // Copy runs between the bytes that need a backslash, rather than byte by byte.
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\\' || b == b'"' {
+            out.extend_from_slice(&bytes[run..i]);
+            out.push(b'\\');
+            run = i;
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
 }
 

@@ -45,7 +45,11 @@ impl Digest {
     /// Validates `hex` as lowercase hex (any non-zero length).
     pub fn new(hex: impl Into<String>) -> Result<Self, DigestError> {
         let hex = hex.into();
-        if hex.is_empty() || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        // No early exit, so that the check vectorises (links hold one digest per artifact).
+        let lower_hex = hex.bytes().fold(true, |ok, b| {
+            ok & (b.is_ascii_digit() | (b'a'..=b'f').contains(&b))
+        });
+        if hex.is_empty() || !lower_hex {
             return Err(DigestError::NotLowercaseHex {
                 value: hex.chars().take(80).collect(),
             });
@@ -94,13 +98,18 @@ pub fn expected_hex_lengths(algorithm: &str) -> Option<&'static [usize]> {
 /// A digest set: algorithm name -> [`Digest`]. An empty set is representable (the reference
 /// accepts `{}` in links); attestation subjects are checked for a non-empty set where they are
 /// read.
+///
+/// Stored as a `Vec` sorted by algorithm (with unique algorithms), not a `BTreeMap`: a set
+/// almost always holds one or two entries, and links hold one set per artifact, so a map's
+/// node allocation (over 500 bytes for one entry) dominated the memory of large links. The
+/// derived comparisons equal those of the map (lexicographic over the sorted pairs).
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DigestSet(BTreeMap<String, Digest>);
+pub struct DigestSet(Vec<(String, Digest)>);
 
 impl DigestSet {
     /// An empty set.
     pub fn new() -> Self {
-        DigestSet(BTreeMap::new())
+        DigestSet(Vec::new())
     }
 
     /// The set `{"sha256": hex}` that links record by default.
@@ -135,7 +144,10 @@ impl DigestSet {
                 found: digest.0.len(),
             });
         }
-        self.0.insert(algorithm, digest);
+        match self.0.binary_search_by(|(a, _)| a.as_str().cmp(&algorithm)) {
+            Ok(i) => self.0[i].1 = digest,
+            Err(i) => self.0.insert(i, (algorithm, digest)),
+        }
         Ok(())
     }
 
@@ -152,7 +164,10 @@ impl DigestSet {
 
     /// The digest of `algorithm`.
     pub fn get(&self, algorithm: &str) -> Option<&Digest> {
-        self.0.get(algorithm)
+        self.0
+            .binary_search_by(|(a, _)| a.as_str().cmp(algorithm))
+            .ok()
+            .map(|i| &self.0[i].1)
     }
 
     /// `(algorithm, digest)` pairs in algorithm order.
@@ -203,7 +218,7 @@ impl<'de> Deserialize<'de> for Digest {
 
 impl Serialize for DigestSet {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        s.collect_map(self.0.iter().map(|(a, d)| (a, d)))
     }
 }
 
@@ -219,15 +234,29 @@ pub(crate) fn read_digest_set(
     v: &serde_json::Value,
     path: &str,
 ) -> Result<DigestSet, crate::ModelError> {
-    use crate::reader::{join, object, string};
-    let mut set = DigestSet::new();
-    for (algorithm, value) in object(v, path)? {
-        let here = join(path, algorithm);
-        let hex = string(value, &here)?;
+    read_digest_set_at(v, || path.to_owned())
+}
+
+/// [`read_digest_set`] with the path built only for an error (links hold one set per
+/// artifact; building every path up front cost more than reading the sets).
+pub(crate) fn read_digest_set_at(
+    v: &serde_json::Value,
+    path: impl Fn() -> String,
+) -> Result<DigestSet, crate::ModelError> {
+    use crate::reader::{join, mistyped};
+    let obj = v
+        .as_object()
+        .ok_or_else(|| mistyped(&path(), "an object", v))?;
+    let mut set = DigestSet(Vec::with_capacity(obj.len()));
+    for (algorithm, value) in obj {
+        let here = || join(&path(), algorithm);
+        let hex = value
+            .as_str()
+            .ok_or_else(|| mistyped(&here(), "a string", value))?;
         let digest =
-            Digest::new(hex).map_err(|e| crate::ModelError::invalid(&here, e.to_string()))?;
+            Digest::new(hex).map_err(|e| crate::ModelError::invalid(here(), e.to_string()))?;
         set.insert(algorithm.as_str(), digest)
-            .map_err(|e| crate::ModelError::invalid(&here, e.to_string()))?;
+            .map_err(|e| crate::ModelError::invalid(here(), e.to_string()))?;
     }
     Ok(set)
 }

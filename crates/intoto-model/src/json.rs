@@ -8,7 +8,7 @@
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Number, Value, map::Entry};
 
 /// Largest metadata document we read, in bytes (256 MiB). Links of very large trees stay far
 /// below this; anything bigger is refused before it is parsed.
@@ -114,18 +114,37 @@ impl<'de> Visitor<'de> for StrictVisitor {
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
+        // Metadata is written with sorted keys, so members usually arrive in increasing order:
+        // then each key is a duplicate of none before it if it is greater than the last one,
+        // and the map is built in one go at the end. The first key out of order switches to
+        // one map search per key. Either way a duplicate is reported at the same point.
+        let mut sorted: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate object key {key:?}"
-                )));
+            if sorted.last().is_none_or(|(last, _)| *last < key) {
+                let value = map.next_value_seed(StrictValue)?;
+                sorted.push((key, value));
+                continue;
             }
-            let value = map.next_value_seed(StrictValue)?;
-            object.insert(key, value);
+            let mut object: Map<String, Value> = sorted.into_iter().collect();
+            let mut next = Some(key);
+            while let Some(key) = next {
+                // The vacant entry holds the place while the value is read.
+                match object.entry(key) {
+                    Entry::Occupied(taken) => return Err(duplicate(taken.key())),
+                    Entry::Vacant(place) => {
+                        place.insert(map.next_value_seed(StrictValue)?);
+                    }
+                }
+                next = map.next_key::<String>()?;
+            }
+            return Ok(Value::Object(object));
         }
-        Ok(Value::Object(object))
+        Ok(Value::Object(sorted.into_iter().collect()))
     }
+}
+
+fn duplicate<E: serde::de::Error>(key: &str) -> E {
+    E::custom(format!("duplicate object key {key:?}"))
 }
 
 #[cfg(test)]
@@ -139,6 +158,43 @@ mod tests {
             matches!(&err, JsonError::Syntax { message, .. } if message.contains("duplicate object key \"b\"")),
             "{err}"
         );
+    }
+
+    #[test]
+    fn keys_in_any_order_read_as_serde_json_reads_them() {
+        for doc in [
+            r#"{"a": 1, "b": 2, "c": {"y": [], "x": {}}}"#,
+            r#"{"c": 1, "b": 2, "a": 3}"#,
+            r#"{"a": 1, "c": 2, "b": 3, "d": 4}"#,
+            r#"{"": 0, "é": 1, "z": 2}"#,
+            r#"{}"#,
+        ] {
+            let ours = parse_strict(doc.as_bytes()).unwrap();
+            let theirs: Value = serde_json::from_str(doc).unwrap();
+            assert_eq!(ours, theirs, "{doc}");
+        }
+    }
+
+    #[test]
+    fn rejects_duplicates_in_and_out_of_key_order() {
+        for (doc, key, column) in [
+            (r#"{"a": 1, "a": 2}"#, "a", 12),
+            (r#"{"b": 1, "a": 2, "b": 3}"#, "b", 20),
+            (r#"{"a": 1, "b": 2, "a": 3, "c": 4}"#, "a", 20),
+            (r#"{"b": 1, "a": 2, "c": 3, "a": 4}"#, "a", 28),
+        ] {
+            match parse_strict(doc.as_bytes()) {
+                Err(JsonError::Syntax {
+                    message,
+                    line: 1,
+                    column: c,
+                }) => {
+                    assert_eq!(message, format!("duplicate object key {key:?}"), "{doc}");
+                    assert_eq!(c, column, "{doc}");
+                }
+                other => panic!("{doc}: {other:?}"),
+            }
+        }
     }
 
     #[test]

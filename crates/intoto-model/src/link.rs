@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::{
     ArtifactPath, DigestSet, ModelError, StepName,
-    digest::read_digest_set,
+    digest::read_digest_set_at,
     reader::{Fields, join, mistyped, object, push_unknown},
     step::{step_name, strings_to_value},
 };
@@ -149,15 +149,23 @@ impl Byproducts {
 }
 
 /// Reads `{path: {algorithm: hex}}`.
+///
+/// The JSON path of an entry is built only when it is wrong, and the map is built in one go
+/// from the entries (sorted, as the object's keys are) rather than by one search-and-insert
+/// per artifact: links of large trees hold hundreds of thousands of entries.
 pub(crate) fn artifacts(v: &Value, path: &str) -> Result<Artifacts, ModelError> {
-    let mut out = Artifacts::new();
-    for (name, digests) in object(v, path)? {
-        let here = join(path, name);
-        let key = ArtifactPath::new(name.as_str())
-            .map_err(|e| ModelError::invalid(&here, e.to_string()))?;
-        out.insert(key, read_digest_set(digests, &here)?);
-    }
-    Ok(out)
+    let entries = object(v, path)?
+        .iter()
+        .map(|(name, digests)| {
+            let here = || join(path, name);
+            let key = ArtifactPath::new(name.as_str())
+                .map_err(|e| ModelError::invalid(here(), e.to_string()))?;
+            Ok((key, read_digest_set_at(digests, here)?))
+        })
+        .collect::<Result<Vec<_>, ModelError>>()?;
+    // `FromIterator` sorts (linear for sorted input) and bulk-loads the tree; keys are unique
+    // because they come from one JSON object.
+    Ok(entries.into_iter().collect())
 }
 
 /// Writes `{path: {algorithm: hex}}`.
