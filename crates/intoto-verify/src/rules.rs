@@ -5,7 +5,7 @@
 use std::{collections::BTreeMap, path::Path};
 
 use intoto_model::{Layout, Link, StepName};
-use intoto_rules::{ItemReport, ItemRules, LayoutRules};
+use intoto_rules::{ItemReport, ItemRules, LayoutRules, LinkLookup};
 
 use crate::{
     VerifyError,
@@ -35,7 +35,7 @@ pub fn apply_step_rules(
 /// Step 10: each inspection's rules against the steps' and the inspections' links.
 pub fn apply_inspection_rules(
     layout: &Layout,
-    links: &BTreeMap<StepName, Link>,
+    links: &impl LinkLookup,
     report: &mut Report,
 ) -> Result<(), VerifyError> {
     let items = layout.inspect.iter().map(ItemRules::from_inspection);
@@ -44,7 +44,7 @@ pub fn apply_inspection_rules(
 
 fn apply(
     items: impl Iterator<Item = Result<ItemRules, intoto_rules::Error>>,
-    links: &BTreeMap<StepName, Link>,
+    links: &impl LinkLookup,
     report: &mut Report,
 ) -> Result<(), VerifyError> {
     for item in items {

@@ -206,12 +206,17 @@ impl Context<'_> {
 
         // 10. Inspections and their rules.
         let inspected = crate::inspect::run_all(&layout, &self.options.inspections, report)?;
-        let mut combined = reduced.clone();
-        combined.extend(inspected);
+        // The steps' links by reference: copying them all would cost more than the rules.
+        let mut combined: BTreeMap<&str, &Link> = reduced
+            .iter()
+            .map(|(name, link)| (name.as_str(), link))
+            .collect();
+        combined.extend(inspected.iter().map(|(name, link)| (name.as_str(), link)));
         crate::rules::apply_inspection_rules(&layout, &combined, report)?;
+        drop(combined);
 
         // 11. Summary link.
-        Ok(summary_link(&layout, &reduced, summary_name))
+        Ok(summary_link(&layout, reduced, summary_name))
     }
 
     fn verify_sublayout(
@@ -269,16 +274,18 @@ pub fn sublayout_dir_name(step: &str, keyid: &KeyId) -> String {
 
 /// The summary of a verified layout: the first step's materials, the last step's products,
 /// byproducts and command (the reference's `get_summary_link`).
-fn summary_link(layout: &Layout, reduced: &BTreeMap<StepName, Link>, name: &str) -> Link {
+/// Takes the parts it needs out of `reduced` instead of copying them.
+fn summary_link(layout: &Layout, mut reduced: BTreeMap<StepName, Link>, name: &str) -> Link {
     let mut summary = Link::new(StepName::new(name).unwrap_or_else(|_| summary_name()));
     if let (Some(first), Some(last)) = (layout.steps.first(), layout.steps.last()) {
-        if let Some(first) = reduced.get(&first.name) {
-            summary.materials = first.materials.clone();
+        // The last step first: with one step, first and last are the same link.
+        if let Some(last) = reduced.get_mut(&last.name) {
+            summary.products = std::mem::take(&mut last.products);
+            summary.byproducts = std::mem::take(&mut last.byproducts);
+            summary.command = std::mem::take(&mut last.command);
         }
-        if let Some(last) = reduced.get(&last.name) {
-            summary.products = last.products.clone();
-            summary.byproducts = last.byproducts.clone();
-            summary.command = last.command.clone();
+        if let Some(first) = reduced.get_mut(&first.name) {
+            summary.materials = std::mem::take(&mut first.materials);
         }
     }
     summary
