@@ -38,24 +38,8 @@ pub fn read_signed_document(path: &Path) -> anyhow::Result<SignedDocument> {
         .with_context(|| format!("'{}' is not valid in-toto metadata", path.display()))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, so that a crash
-/// never leaves a half-written file behind.
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
+/// that a crash never leaves a half-written file behind (shared with the recorder).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("'{}' is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    fs::write(&tmp, bytes).with_context(|| format!("cannot write '{}'", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| {
-        let _ = fs::remove_file(&tmp);
-        format!("cannot write '{}'", path.display())
-    })
+    intoto_record::metadata::write_atomically(path, bytes).map_err(anyhow::Error::from)
 }
