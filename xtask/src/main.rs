@@ -14,6 +14,7 @@ mod differential;
 mod differential_chain;
 mod differential_gpg;
 mod differential_record;
+mod fuzz;
 mod report;
 mod verify_vectors;
 mod workspace;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("differential") => differential::run(),
         Some("demo") => demo::run(),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
