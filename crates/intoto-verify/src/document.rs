@@ -154,14 +154,15 @@ pub fn step_evidence(doc: &SignedDocument, path: &Path) -> Result<StepEvidence, 
         }
         _ => {
             let link = Link::from_value(&value).map_err(malformed)?;
-            let sides = [("materials", &link.materials), ("products", &link.products)];
-            let paths = sides.into_iter().flat_map(|(side, artifacts)| {
-                artifacts.keys().map(move |p| {
-                    let json_path = format!("{side}[{}]", Value::String(p.to_string()));
-                    (json_path, p.to_string())
-                })
-            });
-            check_artifact_paths(paths).map_err(malformed)?;
+            for (side, artifacts) in [("materials", &link.materials), ("products", &link.products)]
+            {
+                // The keys are valid `ArtifactPath`s already; the JSON path of a refused one is
+                // only built when there is one.
+                if let Some(bad) = artifacts.keys().find(|p| escapes_base(p)) {
+                    let json_path = format!("{side}[{}]", Value::String(bad.to_string()));
+                    return Err(malformed(refused_path(json_path, bad.as_str())));
+                }
+            }
             Ok(StepEvidence::Link(Box::new(link)))
         }
     }
@@ -178,16 +179,24 @@ fn check_artifact_paths(
     for (json_path, path) in paths {
         let artifact = intoto_model::ArtifactPath::new(path.as_str())
             .map_err(|e| ModelError::invalid(json_path.as_str(), e.to_string()))?;
-        if artifact.is_absolute() || artifact.has_parent_component() {
-            return Err(ModelError::invalid(
-                json_path,
-                format!(
-                    "artifact path {path:?} is absolute or has a \"..\" component (refused: links must name artifacts relative to the base path)"
-                ),
-            ));
+        if escapes_base(&artifact) {
+            return Err(refused_path(json_path, &path));
         }
     }
     Ok(())
+}
+
+fn escapes_base(artifact: &intoto_model::ArtifactPath) -> bool {
+    artifact.is_absolute() || artifact.has_parent_component()
+}
+
+fn refused_path(json_path: String, path: &str) -> ModelError {
+    ModelError::invalid(
+        json_path,
+        format!(
+            "artifact path {path:?} is absolute or has a \"..\" component (refused: links must name artifacts relative to the base path)"
+        ),
+    )
 }
 
 /// Reads the content of a verified layout file.
