@@ -101,7 +101,8 @@ impl ArtifactPath {
 
     /// Has a `..` component (separated by `/` or `\`).
     pub fn has_parent_component(&self) -> bool {
-        self.0.split(['/', '\\']).any(|c| c == "..")
+        // Most paths have no ".." at all; only then split into components.
+        self.0.contains("..") && self.0.split(['/', '\\']).any(|c| c == "..")
     }
 }
 
