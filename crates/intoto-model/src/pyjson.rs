@@ -61,25 +61,22 @@ fn write(
         }
         Value::Object(map) if map.is_empty() => out.extend_from_slice(b"{}"),
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            // Python sorts `str` keys by code point: the byte order of UTF-8.
-            keys.sort_unstable();
+            // Python sorts `str` keys by code point: the byte order of UTF-8, which is the
+            // order serde_json's `BTreeMap`-backed `Map` iterates in; sort only if a feature
+            // (`preserve_order`) ever makes it keep insertion order instead.
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            if !members.is_sorted_by(|a, b| a.0 <= b.0) {
+                members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            }
             out.push(b'{');
-            for (i, key) in keys.into_iter().enumerate() {
+            for (i, (key, value)) in members.into_iter().enumerate() {
                 if i > 0 {
                     out.extend_from_slice(item_sep);
                 }
                 newline(out, indent, level + 1);
                 write_string(key, out);
                 out.extend_from_slice(key_sep);
-                write(
-                    &map[key.as_str()],
-                    out,
-                    indent,
-                    level + 1,
-                    item_sep,
-                    key_sep,
-                );
+                write(value, out, indent, level + 1, item_sep, key_sep);
             }
             newline(out, indent, level);
             out.push(b'}');
