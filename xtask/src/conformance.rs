@@ -4,6 +4,9 @@
 //! - `keys/keyids.json`: the key object we derive from a PEM public key equals the reference's.
 //! - `signed/manifest.json`: metadata signed (and tampered) by the reference; our library and
 //!   `in-toto sign --verify` reach the reference's verdict and exit code.
+//! - `crates/intoto-crypto/tests/data/gpg/cases.json`: metadata signed with GnuPG by the
+//!   reference (`in-toto-sign -g`), checked with the reference's own key objects; our verdict
+//!   (ok, bad signature, no signature by the key, expired key) equals the reference's.
 //! - `verify/*/scenario.json`: supply chains judged by the reference's `in-toto-verify`; our
 //!   `in-toto verify` reaches the same exit code.
 //!
@@ -32,6 +35,7 @@ pub fn run() -> anyhow::Result<Report> {
     key_ids(&root, &vectors, &mut report)?;
     signed_metadata(&vectors, &cli, &differences, &mut report)?;
     crate::verify_vectors::run(&root, &cli, &mut report)?;
+    gpg_cases(&root, &mut report)?;
     let unused: Vec<_> = differences.keys().filter(|k| !report.seen(k)).collect();
     report.check(
         "differences.json names only existing cases",
@@ -253,5 +257,42 @@ fn library_verdict(file: &Path, keys: &[std::path::PathBuf]) -> Result<(), Strin
         .map_err(|e| e.to_string())?;
     }
     SignedContent::from_value(&content).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// GnuPG-signed metadata made by the reference, with its verdicts (see the fixtures' README).
+fn gpg_cases(root: &Path, report: &mut Report) -> anyhow::Result<()> {
+    use intoto_crypto::CryptoError;
+    let dir = root.join("crates/intoto-crypto/tests/data/gpg");
+    let cases = read_json(&dir.join("cases.json"))?;
+    for case in cases
+        .as_array()
+        .context("gpg/cases.json: expected an array")?
+    {
+        let file = case["metadata"].as_str().unwrap_or("?");
+        let key_name = case["key"].as_str().unwrap_or("?");
+        let expect = case["expect"].as_str().unwrap_or("?");
+        let outcome = (|| -> Result<(), String> {
+            let key_json =
+                read_json(&dir.join(format!("keys/{key_name}.json"))).map_err(|e| e.to_string())?;
+            let key = intoto_model::GpgPublicKey::from_value(&key_json, key_name)
+                .map_err(|e| e.to_string())?;
+            let doc = read_json(&dir.join("metadata").join(file)).map_err(|e| e.to_string())?;
+            let mb = intoto_model::Metablock::from_value(doc).map_err(|e| e.to_string())?;
+            let ours = match intoto_crypto::gpg::verify_metablock_gpg(&mb, &key) {
+                Ok(_) => "ok",
+                Err(CryptoError::BadSignature { .. }) => "bad-signature",
+                Err(CryptoError::GpgNoSignature { .. }) => "no-signature",
+                Err(CryptoError::GpgKeyExpired { .. }) => "expired",
+                Err(other) => return Err(format!("unexpected error: {other}")),
+            };
+            if ours == expect {
+                Ok(())
+            } else {
+                Err(format!("ours {ours}, reference {expect}"))
+            }
+        })();
+        report.check(&format!("gpg/{file} with key {key_name}"), outcome);
+    }
     Ok(())
 }
