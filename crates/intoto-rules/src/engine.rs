@@ -11,7 +11,7 @@ use std::{
     hash::{BuildHasher, Hash},
 };
 
-use intoto_model::{ArtifactPath, Artifacts, Link, Rule};
+use intoto_model::{ArtifactPath, Artifacts, DigestSet, Link, Rule};
 use serde::Serialize;
 
 use crate::{ArtifactRule, Error, FailureKind, MatchRule, Pattern, RuleFailure, RuleList, Side};
@@ -85,6 +85,9 @@ fn join_prefix(prefix: &str, path: &str) -> String {
 }
 
 /// Inputs of one evaluation.
+/// A queued artifact with its digests (so no rule looks its own side up again).
+type Entry<'a> = (&'a ArtifactPath, &'a DigestSet);
+
 struct Context<'a> {
     list: &'a RuleList,
     own: &'a Artifacts,
@@ -115,27 +118,33 @@ impl RuleList {
             unconsumed: Vec::new(),
         };
         // Sorted, because `own` is a sorted map and removal keeps the order.
-        let mut queue: Vec<&ArtifactPath> = own.keys().collect();
+        let mut queue: Vec<Entry<'_>> = own.iter().collect();
+        // The other side's artifacts, for CREATE, DELETE and MODIFY.
+        let (own_is_products, other) = match self.side() {
+            Side::Materials => (false, products),
+            Side::Products => (true, materials),
+        };
         for (index, (written, rule)) in self.iter().enumerate() {
             let mut missing_link = false;
             let (consumed, remaining) = match rule {
-                ArtifactRule::Create(p) => split(&queue, p, |a| {
-                    products.contains_key(a) && !materials.contains_key(a)
+                // In products, not in materials (a queued material never qualifies).
+                ArtifactRule::Create(p) => {
+                    split(&queue, p, |a, _| own_is_products && !other.contains_key(a))
+                }
+                // In materials, not in products.
+                ArtifactRule::Delete(p) => {
+                    split(&queue, p, |a, _| !own_is_products && !other.contains_key(a))
+                }
+                // In both, with different digests.
+                ArtifactRule::Modify(p) => split(&queue, p, |a, digests| {
+                    other.get(a).is_some_and(|o| o != digests)
                 }),
-                ArtifactRule::Delete(p) => split(&queue, p, |a| {
-                    materials.contains_key(a) && !products.contains_key(a)
-                }),
-                ArtifactRule::Modify(p) => split(
-                    &queue,
-                    p,
-                    |a| matches!((materials.get(a), products.get(a)), (Some(m), Some(p)) if m != p),
-                ),
-                ArtifactRule::Allow(p) => split(&queue, p, |_| true),
+                ArtifactRule::Allow(p) => split(&queue, p, |_, _| true),
                 ArtifactRule::Disallow(p) => {
                     let hits: Vec<ArtifactPath> = queue
                         .iter()
-                        .filter(|a| p.matches(a.as_str()))
-                        .map(|a| (*a).clone())
+                        .filter(|(a, _)| p.matches(a.as_str()))
+                        .map(|(a, _)| (*a).clone())
                         .collect();
                     if !hits.is_empty() {
                         let kind = FailureKind::Disallowed { artifacts: hits };
@@ -144,7 +153,10 @@ impl RuleList {
                     (Vec::new(), queue)
                 }
                 ArtifactRule::Require(path) => {
-                    if queue.binary_search_by(|a| a.as_str().cmp(path)).is_err() {
+                    if queue
+                        .binary_search_by(|(a, _)| a.as_str().cmp(path))
+                        .is_err()
+                    {
                         let consumed_by = report.rules.iter().position(|r| {
                             r.consumed
                                 .binary_search_by(|a| a.as_str().cmp(path))
@@ -180,7 +192,7 @@ impl RuleList {
                 missing_link,
             });
         }
-        report.unconsumed = queue.into_iter().cloned().collect();
+        report.unconsumed = queue.into_iter().map(|(a, _)| a.clone()).collect();
         Ok(report)
     }
 }
@@ -188,25 +200,32 @@ impl RuleList {
 /// Splits the queue into (consumed, remaining): a path is consumed when it matches the pattern
 /// and `keep` says so. Both halves stay sorted.
 fn split<'a>(
-    queue: &[&'a ArtifactPath],
+    queue: &[Entry<'a>],
     pattern: &Pattern,
-    consume: impl Fn(&str) -> bool,
-) -> (Vec<&'a ArtifactPath>, Vec<&'a ArtifactPath>) {
-    queue
-        .iter()
-        .partition(|a| pattern.matches(a.as_str()) && consume(a.as_str()))
+    consume: impl Fn(&str, &DigestSet) -> bool,
+) -> (Vec<&'a ArtifactPath>, Vec<Entry<'a>>) {
+    let mut consumed = Vec::new();
+    let mut remaining = Vec::with_capacity(queue.len());
+    for &(path, digests) in queue {
+        if pattern.matches(path.as_str()) && consume(path.as_str(), digests) {
+            consumed.push(path);
+        } else {
+            remaining.push((path, digests));
+        }
+    }
+    (consumed, remaining)
 }
 
 /// Builds the failure error from the report so far.
 fn fail(
     cx: &Context<'_>,
     mut report: ItemReport,
-    queue: Vec<&ArtifactPath>,
+    queue: Vec<Entry<'_>>,
     index: usize,
     written: &Rule,
     kind: FailureKind,
 ) -> Error {
-    report.unconsumed = queue.into_iter().cloned().collect();
+    report.unconsumed = queue.into_iter().map(|(a, _)| a.clone()).collect();
     Error::RuleFailed(Box::new(RuleFailure {
         item: cx.list.item().to_owned(),
         side: cx.list.side(),
@@ -220,12 +239,12 @@ fn fail(
 /// `MATCH` against the destination artifacts `dest` (the reference's `verify_match_rule`).
 fn match_rule<'a>(
     cx: &Context<'a>,
-    queue: Vec<&'a ArtifactPath>,
+    queue: Vec<Entry<'a>>,
     m: &MatchRule,
     dest: &Artifacts,
     index: usize,
     written: &Rule,
-) -> Result<(Vec<&'a ArtifactPath>, Vec<&'a ArtifactPath>), Error> {
+) -> Result<(Vec<&'a ArtifactPath>, Vec<Entry<'a>>), Error> {
     let source = m.source_prefix.as_deref().filter(|p| !p.is_empty());
     let dest_prefix = m.destination_prefix.as_deref().filter(|p| !p.is_empty());
     let normalized_source = source.map(|s| join_prefix(s, ""));
@@ -233,20 +252,20 @@ fn match_rule<'a>(
     let mut remaining = Vec::with_capacity(queue.len());
     // Paths the reference consumes that differ from the queued path (only in its quirk cases).
     let mut consumed_elsewhere: Vec<&'a ArtifactPath> = Vec::new();
-    for path in queue {
+    for (path, digests) in queue {
         let full = path.as_str();
         let stripped = match &normalized_source {
             Some(prefix) => match full.strip_prefix(prefix.as_str()) {
                 Some(rest) => rest,
                 None => {
-                    remaining.push(path);
+                    remaining.push((path, digests));
                     continue;
                 }
             },
             None => full,
         };
         if !m.pattern.matches(stripped) {
-            remaining.push(path);
+            remaining.push((path, digests));
             continue;
         }
         // The reference re-joins the prefix to find the source artifact; that gives the queued
@@ -275,7 +294,11 @@ fn match_rule<'a>(
             Some(prefix) => dest.get(join_prefix(prefix, stripped).as_str()),
             None => dest.get(stripped),
         };
-        let equal = match (cx.own.get(source_key), dest_hit) {
+        let ours = match resolved {
+            Some(key) => cx.own.get(key),
+            None => Some(digests),
+        };
+        let equal = match (ours, dest_hit) {
             (Some(ours), Some(theirs)) => ours == theirs,
             _ => false,
         };
@@ -285,13 +308,13 @@ fn match_rule<'a>(
             if equal {
                 consumed_elsewhere.push(source_key);
             }
-            remaining.push(path);
+            remaining.push((path, digests));
         }
     }
     if !consumed_elsewhere.is_empty() {
         // Only what is still queued leaves the queue (the rest was consumed earlier).
         consumed_elsewhere.sort();
-        remaining.retain(|p| {
+        remaining.retain(|(p, _)| {
             let hit = consumed_elsewhere.binary_search(p).is_ok();
             if hit {
                 consumed.push(*p);
