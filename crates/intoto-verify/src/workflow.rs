@@ -17,7 +17,8 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use intoto_model::{KeyId, Layout, Link, SignedDocument, StepName};
+use intoto_model::{KeyId, Layout, Link, SignedDocument, Step, StepName};
+use rayon::prelude::*;
 
 use crate::{
     VerifyError, document,
@@ -136,23 +137,23 @@ impl Context<'_> {
         // 4-6. Links, signatures, thresholds, sublayouts.
         let keys = LayoutKeys::new(&layout);
         let mut chain: BTreeMap<StepName, Vec<(String, Link)>> = BTreeMap::new();
-        for step in &layout.steps {
-            let mut step_report = StepReport {
-                name: step.name.to_string(),
-                threshold: step.threshold,
-                ..StepReport::default()
-            };
-            let outcome = links::load_step_files(step, &keys, link_dir).and_then(|files| {
-                links::verify_step_files(
-                    step,
-                    files,
-                    &keys,
-                    self.options.now_unix,
-                    &mut step_report,
-                    &mut report.warnings,
-                )
-            });
-            let verified = match outcome {
+        // Reading, parsing and signature checks of the steps' files are independent of each
+        // other and most of the work with large links: done for all steps in parallel. Their
+        // outcomes are then taken in layout order, so reports, warnings and the first error
+        // are exactly those of doing one step after the other.
+        let prepared: Vec<PreparedStep> = layout
+            .steps
+            .par_iter()
+            .map(|step| prepare_step(step, &keys, link_dir, self.options.now_unix))
+            .collect();
+        for (step, prepared) in layout.steps.iter().zip(prepared) {
+            let PreparedStep {
+                report: mut step_report,
+                warnings,
+                files,
+            } = prepared;
+            report.warnings.extend(warnings);
+            let verified = match files {
                 Ok(v) => v,
                 Err(e) => {
                     report.steps.push(step_report);
@@ -160,11 +161,11 @@ impl Context<'_> {
                 }
             };
             let mut step_links = Vec::with_capacity(verified.len());
-            for v in verified {
-                let file = v.file.path.display().to_string();
-                let link = match document::step_evidence(&v.file.doc, &v.file.path)? {
-                    StepEvidence::Link(link) => *link,
-                    StepEvidence::Layout => {
+            for (path, evidence) in verified {
+                let file = path.display().to_string();
+                let link = match evidence? {
+                    PreparedEvidence::Link(link) => *link,
+                    PreparedEvidence::Sublayout(v) => {
                         step_report.sublayout = true;
                         self.verify_sublayout(step.name.as_str(), &v, &keys, link_dir, report)?
                     }
@@ -264,6 +265,58 @@ impl Context<'_> {
             path: verified.file.path.clone(),
             source: Box::new(source),
         })
+    }
+}
+
+/// A step's link files read, signature-checked and turned into links, ready to be taken in
+/// layout order.
+struct PreparedStep {
+    report: StepReport,
+    warnings: Vec<String>,
+    files: Result<Vec<PreparedFile>, VerifyError>,
+}
+
+/// A verified file's path and what it holds (or why that could not be read).
+type PreparedFile = (PathBuf, Result<PreparedEvidence, VerifyError>);
+
+/// A verified file's content: a link, or a sublayout to verify when the step's turn comes.
+enum PreparedEvidence {
+    Link(Box<Link>),
+    Sublayout(links::VerifiedFile),
+}
+
+/// Steps 4 and 5 for one step, and the typed content of each file whose signature counted.
+/// A file's parsed JSON is dropped as soon as its link is read (sublayouts keep theirs).
+fn prepare_step(step: &Step, keys: &LayoutKeys, link_dir: &Path, now_unix: i64) -> PreparedStep {
+    let mut report = StepReport {
+        name: step.name.to_string(),
+        threshold: step.threshold,
+        ..StepReport::default()
+    };
+    let mut warnings = Vec::new();
+    let files = links::load_step_files(step, keys, link_dir)
+        .and_then(|files| {
+            links::verify_step_files(step, files, keys, now_unix, &mut report, &mut warnings)
+        })
+        .map(|verified| {
+            verified
+                .into_iter()
+                .map(|v| {
+                    let evidence = match document::step_evidence(&v.file.doc, &v.file.path) {
+                        Ok(StepEvidence::Link(link)) => Ok(PreparedEvidence::Link(link)),
+                        Ok(StepEvidence::Layout) => {
+                            return (v.file.path.clone(), Ok(PreparedEvidence::Sublayout(v)));
+                        }
+                        Err(e) => Err(e),
+                    };
+                    (v.file.path, evidence)
+                })
+                .collect()
+        });
+    PreparedStep {
+        report,
+        warnings,
+        files,
     }
 }
 
