@@ -13,13 +13,16 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
 use anyhow::{Context, bail};
 use serde_json::Value;
 
-use crate::{report::Report, workspace};
+use crate::{
+    report::Report,
+    workspace::{self, exec, expect_exit},
+};
 
 struct Tools {
     ours: PathBuf,
@@ -54,22 +57,6 @@ pub fn run() -> anyhow::Result<Report> {
     crate::differential_record::run(&record_tools, work.path(), &mut report)?;
     crate::differential_gpg::run(&record_tools, work.path(), &mut report)?;
     Ok(report.finish())
-}
-
-fn exec(cmd: &mut Command) -> Result<Output, String> {
-    cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))
-}
-
-fn expect_exit(out: &Output, code: i32, what: &str) -> Result<(), String> {
-    if out.status.code() == Some(code) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what}: exit {:?}, expected {code}; stderr: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
 }
 
 fn signing_both_ways(

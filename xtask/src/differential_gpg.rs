@@ -16,12 +16,16 @@
 use std::{
     fs,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
 use anyhow::Context;
 
-use crate::{differential_record::Tools, report::Report};
+use crate::{
+    differential_record::Tools,
+    report::Report,
+    workspace::{exec, expect_exit},
+};
 
 /// Runs the GnuPG comparisons into `report`.
 pub fn run(tools: &Tools, work: &Path, report: &mut Report) -> anyhow::Result<()> {
@@ -107,22 +111,6 @@ impl Keyring {
     }
 }
 
-fn exec(cmd: &mut Command) -> Result<Output, String> {
-    cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))
-}
-
-fn expect(out: &Output, code: i32, what: &str) -> Result<(), String> {
-    if out.status.code() == Some(code) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what}: exit {:?}, expected {code}; stderr: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 fn compare(
     venv_bin: &Path,
     ours: &Path,
@@ -154,7 +142,7 @@ fn compare(
             )
             .arg(home),
         )?;
-        expect(&out, code, &format!("in-toto-sign --verify -g on {link}"))
+        expect_exit(&out, code, &format!("in-toto-sign --verify -g on {link}"))
     };
     let we_verify = |link: &str| -> Result<(), String> {
         let out = exec(
@@ -169,7 +157,7 @@ fn compare(
             ])
             .arg(home),
         )?;
-        expect(&out, 0, &format!("in-toto sign --verify -g on {link}"))
+        expect_exit(&out, 0, &format!("in-toto sign --verify -g on {link}"))
     };
     let name = |what: &str| format!("gpg {algo}: {what}");
 
@@ -182,7 +170,7 @@ fn compare(
             let mut args = vec!["run", "-n", step, "-m", "src.c", "-p", "src.c", "-g"];
             args.extend(id);
             let out = exec(our(&args).arg("--gpg-home").arg(home).args(["--", "true"]))?;
-            expect(&out, 0, "in-toto run -g")?;
+            expect_exit(&out, 0, "in-toto run -g")?;
             ref_verifies(&format!("{step}.{k8}.link"), 0)
         })();
         report.check(
@@ -213,7 +201,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto record start -g")?;
+        expect_exit(&out, 0, "in-toto record start -g")?;
         let out = exec(
             our(&[
                 "record",
@@ -227,7 +215,7 @@ fn compare(
             ])
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto record stop -g")?;
+        expect_exit(&out, 0, "in-toto record stop -g")?;
         ref_verifies(&format!("ours-rec.{k8}.link"), 0)
     })();
     report.check(
@@ -245,7 +233,7 @@ fn compare(
             .arg(home)
             .args(["--", "true"]),
         )?;
-        expect(&out, 0, "in-toto-run -g")?;
+        expect_exit(&out, 0, "in-toto-run -g")?;
         we_verify(&format!("ref.{k8}.link"))
     })();
     report.check(&name("reference in-toto-run -g verified by ours"), outcome);
@@ -258,7 +246,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto-record start -g")?;
+        expect_exit(&out, 0, "in-toto-record start -g")?;
         let out = exec(
             reference(
                 "in-toto-record",
@@ -267,7 +255,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto-record stop -g")?;
+        expect_exit(&out, 0, "in-toto-record stop -g")?;
         we_verify(&format!("ref-rec.{k8}.link"))
     })();
     report.check(
@@ -290,7 +278,7 @@ fn compare(
             ])
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto record start -g")?;
+        expect_exit(&out, 0, "in-toto record start -g")?;
         let out = exec(
             reference(
                 "in-toto-record",
@@ -299,7 +287,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto-record stop -g after our start")?;
+        expect_exit(&out, 0, "in-toto-record stop -g after our start")?;
         we_verify(&format!("mixed-a.{k8}.link"))
     })();
     report.check(&name("our record start, the reference's stop"), outcome);
@@ -312,7 +300,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(&out, 0, "in-toto-record start -g")?;
+        expect_exit(&out, 0, "in-toto-record start -g")?;
         let out = exec(
             our(&[
                 "record", "stop", "-n", "mixed-b", "-p", "src.c", "-g", &ring.fpr,
@@ -320,7 +308,7 @@ fn compare(
             .arg("--gpg-home")
             .arg(home),
         )?;
-        expect(
+        expect_exit(
             &out,
             0,
             "in-toto record stop -g after the reference's start",

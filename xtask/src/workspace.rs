@@ -39,3 +39,21 @@ pub fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read '{}'", path.display()))?;
     serde_json::from_slice(&bytes).with_context(|| format!("'{}' is not JSON", path.display()))
 }
+
+/// Runs a command to completion, with its output captured.
+pub fn exec(cmd: &mut Command) -> Result<std::process::Output, String> {
+    cmd.output().map_err(|e| format!("cannot run {cmd:?}: {e}"))
+}
+
+/// Checks a finished command's exit code; the error says what ran and shows its stderr.
+pub fn expect_exit(out: &std::process::Output, code: i32, what: &str) -> Result<(), String> {
+    if out.status.code() == Some(code) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: exit {:?}, expected {code}; stderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
