@@ -7,9 +7,7 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use sha2::Digest as _;
 
 use crate::encryption;
-use crate::public::{
-    OID_EC, OID_ED25519, OID_P256, OID_P384, OID_RSA, Verifying, curve_name, with_hash,
-};
+use crate::public::{Verifying, key_type_of, with_hash};
 use crate::scheme::{HashAlg, KeyType, Scheme};
 use crate::{CryptoError, PublicKey, pem};
 
@@ -307,30 +305,19 @@ fn signing_from_pkcs8(der: &[u8]) -> Result<Signing, CryptoError> {
     let info = PrivateKeyInfoRef::try_from(der)
         .map_err(|e| CryptoError::invalid_key(format!("not a PKCS#8 PrivateKeyInfo: {e}")))?;
     let bad = |e: pkcs8::Error| CryptoError::invalid_key(format!("bad private key: {e}"));
-    match info.algorithm.oid {
-        OID_RSA => rsa::PrivateKey::from_pkcs8_der(der)
+    match key_type_of(&info.algorithm, "private key")? {
+        KeyType::Rsa => rsa::PrivateKey::from_pkcs8_der(der)
             .map(|k| Signing::Rsa(Box::new(k)))
             .map_err(bad),
-        OID_ED25519 => ed25519_dalek::SigningKey::from_pkcs8_der(der)
+        KeyType::Ed25519 => ed25519_dalek::SigningKey::from_pkcs8_der(der)
             .map(Signing::Ed25519)
             .map_err(bad),
-        OID_EC => match info.algorithm.parameters_oid() {
-            Ok(OID_P256) => p256::ecdsa::SigningKey::from_pkcs8_der(der)
-                .map(Signing::P256)
-                .map_err(bad),
-            Ok(OID_P384) => p384::ecdsa::SigningKey::from_pkcs8_der(der)
-                .map(Signing::P384)
-                .map_err(bad),
-            Ok(curve) => Err(CryptoError::UnsupportedKeyType {
-                keytype: format!("ecdsa on curve {}", curve_name(curve)),
-            }),
-            Err(e) => Err(CryptoError::invalid_key(format!(
-                "EC key without a named curve: {e}"
-            ))),
-        },
-        other => Err(CryptoError::UnsupportedKeyType {
-            keytype: format!("private key algorithm {other}"),
-        }),
+        KeyType::EcdsaP256 => p256::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(Signing::P256)
+            .map_err(bad),
+        KeyType::EcdsaP384 => p384::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(Signing::P384)
+            .map_err(bad),
     }
 }
 

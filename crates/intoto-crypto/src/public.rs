@@ -64,30 +64,19 @@ impl Verifying {
         let spki = SubjectPublicKeyInfoRef::try_from(der)
             .map_err(|e| CryptoError::invalid_key(format!("not a SubjectPublicKeyInfo: {e}")))?;
         let bad = |e: spki::Error| CryptoError::invalid_key(format!("bad public key: {e}"));
-        match spki.algorithm.oid {
-            OID_RSA => rsa::PublicKey::from_public_key_der(der)
+        match key_type_of(&spki.algorithm, "public key")? {
+            KeyType::Rsa => rsa::PublicKey::from_public_key_der(der)
                 .map_err(bad)
                 .and_then(|k| check_rsa_size(&k).map(|()| Verifying::Rsa(k))),
-            OID_ED25519 => ed25519_dalek::VerifyingKey::from_public_key_der(der)
+            KeyType::Ed25519 => ed25519_dalek::VerifyingKey::from_public_key_der(der)
                 .map(Verifying::Ed25519)
                 .map_err(bad),
-            OID_EC => match spki.algorithm.parameters_oid() {
-                Ok(OID_P256) => p256::ecdsa::VerifyingKey::from_public_key_der(der)
-                    .map(Verifying::P256)
-                    .map_err(bad),
-                Ok(OID_P384) => p384::ecdsa::VerifyingKey::from_public_key_der(der)
-                    .map(Verifying::P384)
-                    .map_err(bad),
-                Ok(curve) => Err(CryptoError::UnsupportedKeyType {
-                    keytype: format!("ecdsa on curve {}", curve_name(curve)),
-                }),
-                Err(e) => Err(CryptoError::invalid_key(format!(
-                    "EC key without a named curve: {e}"
-                ))),
-            },
-            other => Err(CryptoError::UnsupportedKeyType {
-                keytype: format!("public key algorithm {other}"),
-            }),
+            KeyType::EcdsaP256 => p256::ecdsa::VerifyingKey::from_public_key_der(der)
+                .map(Verifying::P256)
+                .map_err(bad),
+            KeyType::EcdsaP384 => p384::ecdsa::VerifyingKey::from_public_key_der(der)
+                .map(Verifying::P384)
+                .map_err(bad),
         }
     }
 
@@ -128,6 +117,31 @@ pub(crate) fn check_rsa_size(key: &rsa::PublicKey) -> Result<(), CryptoError> {
         });
     }
     Ok(())
+}
+
+/// The key type a DER key's algorithm identifier names (SubjectPublicKeyInfo and PKCS#8 alike);
+/// `what` ("public key", "private key") goes into the error for an unknown algorithm.
+pub(crate) fn key_type_of(
+    algorithm: &spki::AlgorithmIdentifierRef<'_>,
+    what: &str,
+) -> Result<KeyType, CryptoError> {
+    match algorithm.oid {
+        OID_RSA => Ok(KeyType::Rsa),
+        OID_ED25519 => Ok(KeyType::Ed25519),
+        OID_EC => match algorithm.parameters_oid() {
+            Ok(OID_P256) => Ok(KeyType::EcdsaP256),
+            Ok(OID_P384) => Ok(KeyType::EcdsaP384),
+            Ok(curve) => Err(CryptoError::UnsupportedKeyType {
+                keytype: format!("ecdsa on curve {}", curve_name(curve)),
+            }),
+            Err(e) => Err(CryptoError::invalid_key(format!(
+                "EC key without a named curve: {e}"
+            ))),
+        },
+        other => Err(CryptoError::UnsupportedKeyType {
+            keytype: format!("{what} algorithm {other}"),
+        }),
+    }
 }
 
 pub(crate) fn curve_name(oid: ObjectIdentifier) -> String {
