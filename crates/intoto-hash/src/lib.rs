@@ -185,7 +185,11 @@ pub fn record<S: AsRef<str>>(
         found.extend(listing.files.into_iter().map(|f| (prefix, f)));
         recorded.skipped.extend(listing.skipped);
     }
-    found.sort_unstable();
+    // One walk lists its files in name order already; several given paths need a sort (to
+    // find files given twice) and, with many files, get it on all cores.
+    if !found.is_sorted() {
+        found.par_sort_unstable();
+    }
     found.dedup();
     let named = names(&found, &options.lstrip)?;
     let hashed: Vec<(ArtifactPath, DigestSet)> = named

@@ -29,6 +29,21 @@ pub enum CanonicalError {
     },
 }
 
+impl CanonicalError {
+    /// The same failure as a [`ModelError`](crate::ModelError) whose path starts at `root`
+    /// (e.g. `signed`) instead of `$`.
+    pub fn at(self, root: &str) -> crate::ModelError {
+        match self {
+            CanonicalError::Float { number, path } => crate::ModelError::invalid(
+                path.replacen('$', root, 1),
+                format!(
+                    "canonical JSON cannot encode the number {number} (only integers in the 64-bit range)"
+                ),
+            ),
+        }
+    }
+}
+
 /// Encodes `value` as canonical JSON bytes.
 pub fn encode(value: &Value) -> Result<Vec<u8>, CanonicalError> {
     let mut out = Vec::with_capacity(256);
@@ -156,7 +171,7 @@ fn write_integer(out: &mut Vec<u8>, magnitude: u64, negative: bool) {
     out.extend_from_slice(&digits[start..]);
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
     // Most strings (paths, hex digests) need no escape: a check without early exit, which the

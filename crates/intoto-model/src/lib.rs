@@ -47,6 +47,7 @@ mod keyid;
 mod layout;
 mod layout_key;
 mod link;
+mod link_json;
 mod names;
 pub mod predicate;
 pub mod pyjson;
@@ -64,6 +65,7 @@ pub use keyid::{KeyId, KeyIdError};
 pub use layout::Layout;
 pub use layout_key::{GpgPublicKey, LayoutKey};
 pub use link::{Artifacts, Byproducts, Link};
+pub use link_json::LinkStyle;
 pub use names::{ArtifactPath, NameError, StepName};
 pub use signed::{
     Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, Metablock, Signature, SignedDocument, pae,

@@ -26,6 +26,24 @@ pub fn compact_sorted(value: &Value) -> Vec<u8> {
     out
 }
 
+/// A Metablock file from its parts: the `signatures` value and the `signed` value already
+/// written one level deep in the same style (as [`crate::Link::to_json`] writes a link).
+/// Equals [`metablock_file`] of the whole object.
+pub fn metablock_file_from_parts(signatures: &Value, signed: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(signed.len() + 512);
+    out.extend_from_slice(b"{\n \"signatures\": ");
+    write(signatures, &mut out, Some(1), 1, b",", b": ");
+    out.extend_from_slice(b",\n \"signed\": ");
+    out.extend_from_slice(signed);
+    out.extend_from_slice(b"\n}");
+    out
+}
+
+/// `value` in the Metablock file style, as if nested `level` deep.
+pub(crate) fn write_indented(value: &Value, level: usize, out: &mut Vec<u8>) {
+    write(value, out, Some(1), level, b",", b": ");
+}
+
 fn newline(out: &mut Vec<u8>, indent: Option<usize>, level: usize) {
     if let Some(width) = indent {
         out.push(b'\n');
@@ -132,7 +150,7 @@ fn python_float_repr(f: f64) -> String {
     }
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_string(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     // Paths and hex digests are printable ASCII without quotes or backslashes: one scan, then

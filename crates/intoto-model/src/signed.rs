@@ -40,7 +40,8 @@ impl Signature {
         }
     }
 
-    fn to_value(&self) -> Value {
+    /// The signature as it appears in a Metablock's `signatures` list.
+    pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         match self {
             Signature::Standard { keyid, sig } => {
@@ -135,12 +136,7 @@ impl Metablock {
 
     /// The bytes the signatures cover: canonical JSON of `signed`.
     pub fn signed_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        crate::canonical::encode(&self.signed).map_err(|e| match e {
-            crate::canonical::CanonicalError::Float { number, path } => ModelError::invalid(
-                path.replacen('$', "signed", 1),
-                format!("canonical JSON cannot encode the number {number} (only integers in the 64-bit range)"),
-            ),
-        })
+        crate::canonical::encode(&self.signed).map_err(|e| e.at("signed"))
     }
 
     /// The `_type` of the signed content (`"layout"`, `"link"`), if any.

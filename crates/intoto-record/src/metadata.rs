@@ -3,8 +3,10 @@
 
 use std::{fs, path::Path};
 
+use intoto_crypto::{CryptoError, PrivateKey};
 use intoto_model::{
-    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, Metablock, SignedDocument, StepName, pyjson,
+    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, LinkStyle, Metablock, Signature, SignedDocument,
+    StepName, hex, pyjson,
 };
 use serde_json::Value;
 
@@ -47,7 +49,10 @@ pub fn mock_file_name(name: &StepName) -> String {
 
 /// The DSSE payload of a link: Python's `json.dumps(link, sort_keys=True)`, as the reference.
 pub fn dsse_payload(link: &Link) -> Vec<u8> {
-    pyjson::compact_sorted(&link.to_value())
+    // The compact spelling has no failure (floats are written as Python writes them); the
+    // Value route is the same text and is kept for that impossible case.
+    link.to_json(LinkStyle::Compact)
+        .unwrap_or_else(|_| pyjson::compact_sorted(&link.to_value()))
 }
 
 /// A signed link file: its bytes and the key id its signature carries (the `KEYID8` of its
@@ -66,76 +71,82 @@ pub fn signed_file(
     wrapper: Wrapper,
     signer: &Signer,
 ) -> Result<SignedLink, RecordError> {
-    sign_value(link.name.as_str(), link.to_value(), wrapper, signer)
-}
-
-/// [`signed_file`] for a link no longer needed: it is dropped once turned into JSON, so a link
-/// with many artifacts is never held twice.
-pub fn into_signed_file(
-    link: Link,
-    wrapper: Wrapper,
-    signer: &Signer,
-) -> Result<SignedLink, RecordError> {
-    let name = link.name.to_string();
-    let value = link.to_value();
-    drop(link);
-    sign_value(&name, value, wrapper, signer)
-}
-
-fn sign_value(
-    step: &str,
-    value: Value,
-    wrapper: Wrapper,
-    signer: &Signer,
-) -> Result<SignedLink, RecordError> {
     let sign_err = |source| RecordError::Sign {
-        step: step.to_string(),
+        step: link.name.to_string(),
         source,
     };
-    Ok(match wrapper {
-        Wrapper::Metablock => {
-            let mut mb = Metablock::new(value);
-            let keyid = signer.sign_metablock(&mut mb).map_err(sign_err)?;
-            // Metablock::to_value would clone `signed`; move it into the output instead.
-            let signed = std::mem::take(&mut mb.signed);
-            let mut file = mb.to_value();
-            if let Value::Object(m) = &mut file {
-                m.insert("signed".into(), signed);
-            }
-            SignedLink {
-                bytes: pyjson::metablock_file(&file),
-                keyid,
-            }
+    match (wrapper, signer) {
+        (Wrapper::Metablock, Signer::Key(key)) => {
+            signed_metablock_file(link, key).map_err(sign_err)
         }
-        Wrapper::Dsse => {
+        (Wrapper::Dsse, _) => {
             let mut env = Envelope {
-                payload: pyjson::compact_sorted(&value),
+                payload: dsse_payload(link),
                 payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
                 signatures: Vec::new(),
             };
-            drop(value);
-            let keyid = signer.sign_envelope(step, &mut env)?;
-            SignedLink {
+            let keyid = signer.sign_envelope(link.name.as_str(), &mut env)?;
+            Ok(SignedLink {
                 bytes: pyjson::compact_sorted(&env.to_value()),
                 keyid,
-            }
+            })
         }
+        #[cfg(feature = "gpg")]
+        (Wrapper::Metablock, Signer::Gpg { .. }) => {
+            let mut mb = Metablock::new(link.to_value());
+            let keyid = signer.sign_metablock(&mut mb).map_err(sign_err)?;
+            Ok(SignedLink {
+                bytes: pyjson::metablock_file(&mb.to_value()),
+                keyid,
+            })
+        }
+    }
+}
+
+/// A Metablock link file signed with `key`. The canonical text and its signature are made on
+/// one thread while the file text is written on another: for a link of many artifacts these
+/// are the two largest costs after hashing, and they do not depend on each other.
+fn signed_metablock_file(link: &Link, key: &PrivateKey) -> Result<SignedLink, CryptoError> {
+    let (signature, body) = std::thread::scope(|scope| {
+        let signing = scope.spawn(|| -> Result<Signature, CryptoError> {
+            let canonical = link
+                .to_json(LinkStyle::Canonical)
+                .map_err(|e| e.at("signed"))?;
+            Ok(Signature::Standard {
+                keyid: key.keyid().clone(),
+                sig: hex::encode(&key.sign(&canonical)?),
+            })
+        });
+        let body = link.to_json(LinkStyle::MetablockSigned);
+        let signature = signing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (signature, body)
+    });
+    let signature = signature?;
+    let body = body.map_err(|e| e.at("signed"))?;
+    let signatures = Value::Array(vec![signature.to_value()]);
+    Ok(SignedLink {
+        bytes: pyjson::metablock_file_from_parts(&signatures, &body),
+        keyid: key.keyid().clone(),
     })
 }
 
 /// The file bytes of `link` in `wrapper` with no signature (`in-toto mock`).
 pub fn unsigned_file(link: &Link, wrapper: Wrapper) -> Vec<u8> {
     match wrapper {
-        Wrapper::Metablock => pyjson::metablock_file(&Metablock::new(link.to_value()).to_value()),
-        Wrapper::Dsse => pyjson::compact_sorted(&envelope(link).to_value()),
-    }
-}
-
-fn envelope(link: &Link) -> Envelope {
-    Envelope {
-        payload: dsse_payload(link),
-        payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
-        signatures: Vec::new(),
+        Wrapper::Metablock => match link.to_json(LinkStyle::MetablockSigned) {
+            Ok(body) => pyjson::metablock_file_from_parts(&Value::Array(Vec::new()), &body),
+            Err(_) => pyjson::metablock_file(&Metablock::new(link.to_value()).to_value()),
+        },
+        Wrapper::Dsse => pyjson::compact_sorted(
+            &Envelope {
+                payload: dsse_payload(link),
+                payload_type: IN_TOTO_PAYLOAD_TYPE.to_string(),
+                signatures: Vec::new(),
+            }
+            .to_value(),
+        ),
     }
 }
 

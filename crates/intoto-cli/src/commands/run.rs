@@ -122,7 +122,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let return_value = recording.return_value();
     let name = recording.link.name.clone();
     let signed =
-        metadata::into_signed_file(recording.link, wrapper, &signer).map_err(Failure::error)?;
+        metadata::signed_file(&recording.link, wrapper, &signer).map_err(Failure::error)?;
     // The file is named after the key id the signature carries: with GnuPG the signing
     // (sub)key's, known only now (as the reference).
     let file = metadata::link_file_name(&name, &signed.keyid);

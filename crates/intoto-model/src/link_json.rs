@@ -1,0 +1,256 @@
+//! A link's JSON text written straight from the typed [`Link`], in each of the three spellings
+//! the reference uses: canonical JSON (what a Metablock signature covers), the indented text of
+//! a Metablock file, and the compact text of a DSSE payload.
+//!
+//! The bytes equal those of [`canonical::encode`] and [`pyjson`] applied to [`Link::to_value`]
+//! (the tests check it), without building that `Value`: a link of 100,000 artifacts would
+//! otherwise cost 200,000 small maps and most of the time of recording it.
+
+use serde_json::Value;
+
+use crate::{
+    Artifacts, DigestSet, Link,
+    canonical::{self, CanonicalError},
+    pyjson,
+};
+
+/// How a link's JSON is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkStyle {
+    /// securesystemslib canonical JSON: the bytes a Metablock signature covers.
+    Canonical,
+    /// Python's `json.dumps(indent=1, separators=(",", ": "), sort_keys=True)` (Metablock
+    /// files), written as the value of `"signed"`, i.e. one level deep.
+    MetablockSigned,
+    /// Python's `json.dumps(sort_keys=True)` (DSSE payloads).
+    Compact,
+}
+
+impl LinkStyle {
+    fn item_sep(self) -> &'static [u8] {
+        match self {
+            LinkStyle::Compact => b", ",
+            LinkStyle::Canonical | LinkStyle::MetablockSigned => b",",
+        }
+    }
+
+    fn key_sep(self) -> &'static [u8] {
+        match self {
+            LinkStyle::Canonical => b":",
+            LinkStyle::MetablockSigned | LinkStyle::Compact => b": ",
+        }
+    }
+
+    fn newline(self, level: usize, out: &mut Vec<u8>) {
+        if self == LinkStyle::MetablockSigned {
+            out.push(b'\n');
+            out.resize(out.len() + level, b' ');
+        }
+    }
+
+    fn string(self, s: &str, out: &mut Vec<u8>) {
+        match self {
+            LinkStyle::Canonical => canonical::write_string(s, out),
+            LinkStyle::MetablockSigned | LinkStyle::Compact => pyjson::write_string(s, out),
+        }
+    }
+
+    /// A nested value (the small members: name, command, byproducts, environment, extras).
+    fn value(
+        self,
+        key: &str,
+        v: &Value,
+        level: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), CanonicalError> {
+        match self {
+            LinkStyle::Canonical => {
+                let bytes =
+                    canonical::encode(v).map_err(|CanonicalError::Float { number, path }| {
+                        CanonicalError::Float {
+                            number,
+                            path: path.replacen('$', &format!("$.{key}"), 1),
+                        }
+                    })?;
+                out.extend_from_slice(&bytes);
+            }
+            LinkStyle::MetablockSigned => pyjson::write_indented(v, level, out),
+            LinkStyle::Compact => out.extend_from_slice(&pyjson::compact_sorted(v)),
+        }
+        Ok(())
+    }
+}
+
+/// One member of the link object.
+enum Member<'a> {
+    Value(Value),
+    Artifacts(&'a Artifacts),
+}
+
+impl Link {
+    /// The link's JSON in `style`; fails only for a float in a free-form member (environment,
+    /// byproducts or an unknown field), which canonical JSON cannot encode.
+    pub fn to_json(&self, style: LinkStyle) -> Result<Vec<u8>, CanonicalError> {
+        // ~100 bytes per artifact (path, algorithm, hex, punctuation) plus the indentation.
+        let artifacts = self.materials.len() + self.products.len();
+        let mut out = Vec::with_capacity(1024 + artifacts * 128);
+        let mut members: Vec<(&str, Member<'_>)> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), Member::Value(v.clone())))
+            .collect();
+        members.extend([
+            ("_type", Member::Value("link".into())),
+            ("name", Member::Value(self.name.as_str().into())),
+            (
+                "command",
+                Member::Value(Value::Array(
+                    self.command.iter().cloned().map(Value::String).collect(),
+                )),
+            ),
+            ("byproducts", Member::Value(self.byproducts.to_value())),
+            (
+                "environment",
+                Member::Value(Value::Object(self.environment.clone())),
+            ),
+            ("materials", Member::Artifacts(&self.materials)),
+            ("products", Member::Artifacts(&self.products)),
+        ]);
+        // Python and securesystemslib sort keys by code point: the byte order of UTF-8.
+        members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let level = usize::from(style == LinkStyle::MetablockSigned);
+        out.push(b'{');
+        for (i, (key, member)) in members.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(style.item_sep());
+            }
+            style.newline(level + 1, &mut out);
+            style.string(key, &mut out);
+            out.extend_from_slice(style.key_sep());
+            match member {
+                Member::Value(v) => style.value(key, v, level + 1, &mut out)?,
+                Member::Artifacts(a) => write_artifacts(style, a, level + 1, &mut out),
+            }
+        }
+        style.newline(level, &mut out);
+        out.push(b'}');
+        Ok(out)
+    }
+}
+
+/// `{path: {algorithm: hex}}`; the map iterates in path order, which is code point order.
+fn write_artifacts(style: LinkStyle, artifacts: &Artifacts, level: usize, out: &mut Vec<u8>) {
+    if artifacts.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    out.push(b'{');
+    for (i, (path, digests)) in artifacts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(style.item_sep());
+        }
+        style.newline(level + 1, out);
+        style.string(path.as_str(), out);
+        out.extend_from_slice(style.key_sep());
+        write_digests(style, digests, level + 1, out);
+    }
+    style.newline(level, out);
+    out.push(b'}');
+}
+
+/// `{algorithm: hex}`; a [`DigestSet`] iterates in algorithm-name order.
+fn write_digests(style: LinkStyle, digests: &DigestSet, level: usize, out: &mut Vec<u8>) {
+    if digests.is_empty() {
+        out.extend_from_slice(b"{}");
+        return;
+    }
+    out.push(b'{');
+    for (i, (algorithm, digest)) in digests.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(style.item_sep());
+        }
+        style.newline(level + 1, out);
+        style.string(algorithm, out);
+        out.extend_from_slice(style.key_sep());
+        style.string(digest.as_str(), out);
+    }
+    style.newline(level, out);
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ArtifactPath, Digest, StepName};
+    use serde_json::json;
+
+    fn link() -> Link {
+        let mut link = Link::new(StepName::new("build").unwrap());
+        link.command = vec!["make".into(), "é \"quoted\"".into()];
+        for (i, name) in ["b", "a/x", "a.c", "ü/ß", "tab\there", "z\\y"]
+            .iter()
+            .enumerate()
+        {
+            let mut digests = DigestSet::new();
+            digests
+                .insert("sha256", Digest::new(format!("{i:064x}")).unwrap())
+                .unwrap();
+            if i % 2 == 0 {
+                digests
+                    .insert("sha512", Digest::new(format!("{i:0128x}")).unwrap())
+                    .unwrap();
+            }
+            link.materials
+                .insert(ArtifactPath::new(*name).unwrap(), digests.clone());
+            if i % 3 == 0 {
+                link.products
+                    .insert(ArtifactPath::new(*name).unwrap(), digests);
+            }
+        }
+        link.byproducts.stdout = Some("out\n".into());
+        link.byproducts.return_value = Some(-2);
+        link.environment
+            .insert("k".into(), json!({"b": [1, {}], "a": null}));
+        link.extra.insert("aaa_unknown".into(), json!([true]));
+        link.extra.insert("zzz_unknown".into(), json!({}));
+        link
+    }
+
+    #[test]
+    fn equals_the_value_route_in_every_style() {
+        for link in [link(), Link::new(StepName::new("empty").unwrap())] {
+            let value = link.to_value();
+            assert_eq!(
+                link.to_json(LinkStyle::Canonical).unwrap(),
+                canonical::encode(&value).unwrap()
+            );
+            assert_eq!(
+                link.to_json(LinkStyle::Compact).unwrap(),
+                pyjson::compact_sorted(&value)
+            );
+            // As the value of "signed" in a Metablock file.
+            for signatures in [
+                json!([]),
+                json!([{"keyid": "ab", "sig": "cd"}, {"keyid": "é"}]),
+            ] {
+                let file =
+                    pyjson::metablock_file(&json!({"signatures": signatures, "signed": value}));
+                let body = link.to_json(LinkStyle::MetablockSigned).unwrap();
+                assert_eq!(pyjson::metablock_file_from_parts(&signatures, &body), file);
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_a_float_with_its_path() {
+        let mut link = link();
+        link.environment.insert("f".into(), json!(1.5));
+        assert_eq!(
+            link.to_json(LinkStyle::Canonical).unwrap_err(),
+            CanonicalError::Float {
+                number: "1.5".into(),
+                path: "$.environment.f".into()
+            }
+        );
+    }
+}
