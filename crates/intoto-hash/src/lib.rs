@@ -191,25 +191,47 @@ pub fn record<S: AsRef<str>>(
         found.par_sort_unstable();
     }
     found.dedup();
-    let named = names(&found, &options.lstrip)?;
-    let hashed: Vec<(ArtifactPath, DigestSet)> = named
-        .into_par_iter()
-        .map(|(name, file)| {
-            let (digests, bytes) = digest::hash_file(
-                &walker.fs_path(file),
-                file,
-                &options.algorithms,
-                options.normalize_line_endings,
-            )?;
-            if let Some(p) = progress {
-                p.files.fetch_add(1, Ordering::Relaxed);
-                p.bytes.fetch_add(bytes, Ordering::Relaxed);
-            }
-            Ok((name, digests))
-        })
-        .collect::<Result<_, HashError>>()?;
+    let hash = |name: ArtifactPath, file: &str| -> Result<(ArtifactPath, DigestSet), HashError> {
+        let (digests, bytes) = digest::hash_file(
+            &walker.fs_path(file),
+            file,
+            &options.algorithms,
+            options.normalize_line_endings,
+        )?;
+        if let Some(p) = progress {
+            p.files.fetch_add(1, Ordering::Relaxed);
+            p.bytes.fetch_add(bytes, Ordering::Relaxed);
+        }
+        Ok((name, digests))
+    };
+    let hashed: Vec<(ArtifactPath, DigestSet)> = if may_collide(&found, &options.lstrip) {
+        names(&found, &options.lstrip)?
+            .into_par_iter()
+            .map(|(name, file)| hash(name, file))
+            .collect::<Result<_, HashError>>()?
+    } else {
+        // `found` is sorted and deduplicated and names are the files' own: each file gets its
+        // name on the thread that hashes it.
+        found
+            .par_iter()
+            .map(|(prefix, file)| hash(plain_name(prefix, file)?, file))
+            .collect::<Result<_, HashError>>()?
+    };
     recorded.artifacts = hashed.into_iter().collect();
     Ok(recorded)
+}
+
+/// Whether left-stripping or the backslash rewrite may give two files one name.
+fn may_collide(found: &[(&'static str, String)], lstrip: &Lstrip) -> bool {
+    !lstrip.is_empty() || found.iter().any(|(_, f)| f.contains('\\'))
+}
+
+/// The recorded name of a file that is neither stripped nor rewritten.
+fn plain_name(prefix: &str, file: &str) -> Result<ArtifactPath, HashError> {
+    ArtifactPath::new(format!("{prefix}{file}")).map_err(|e| HashError::InvalidName {
+        path: file.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// The recorded name of each file: backslashes to slashes, left-stripped, scheme prefix back;
@@ -218,21 +240,9 @@ fn names<'a>(
     found: &'a [(&'static str, String)],
     lstrip: &Lstrip,
 ) -> Result<Vec<(ArtifactPath, &'a str)>, HashError> {
-    // `found` is sorted and deduplicated, so names can only collide when stripping or the
-    // backslash rewrite changes them; only then is a map of names needed.
-    let may_collide = !lstrip.is_empty() || found.iter().any(|(_, f)| f.contains('\\'));
     let mut by_name: HashMap<String, &str> = HashMap::new();
     let mut out = Vec::with_capacity(found.len());
     for (prefix, file) in found {
-        if !may_collide {
-            let name = format!("{prefix}{file}");
-            let path = ArtifactPath::new(name).map_err(|e| HashError::InvalidName {
-                path: file.clone(),
-                reason: e.to_string(),
-            })?;
-            out.push((path, file.as_str()));
-            continue;
-        }
         let slashed = file.replace('\\', "/");
         let (stripped, used) = lstrip.strip(&slashed);
         if stripped.is_empty() && prefix.is_empty() {
