@@ -26,12 +26,14 @@ pub fn sign_envelope(env: &mut Envelope, key: &PrivateKey) -> Result<(), CryptoE
 
 /// Checks that `env` carries a signature by `key` (matched by key id) that verifies over PAE.
 /// As in the reference (securesystemslib `Envelope`), two signatures claiming the same key id
-/// are an error, and signatures without a key id are not tried.
+/// are an error, and signatures without a key id are not tried. A key loaded from a PEM file
+/// also finds its signature under its legacy key id ([`PublicKey::keyids`]); two signatures
+/// under two ids of the one key count as claiming it twice.
 pub fn verify_envelope(env: &Envelope, key: &PublicKey) -> Result<(), CryptoError> {
     let mut named = env
         .signatures
         .iter()
-        .filter(|s| s.keyid.as_ref() == Some(key.keyid()));
+        .filter(|s| s.keyid.as_ref().is_some_and(|id| key.answers_to(id)));
     let sig = named.next().ok_or_else(|| CryptoError::NoSignatureForKey {
         keyid: key.keyid().clone(),
     })?;

@@ -33,7 +33,7 @@ pub fn legacy_keyid_of(
 }
 
 /// `keyid_hash_algorithms` that securesystemslib < 1.0 put into every key object it hashed.
-const LEGACY_HASH_ALGORITHMS: [&str; 2] = ["sha256", "sha512"];
+pub(crate) const LEGACY_HASH_ALGORITHMS: [&str; 2] = ["sha256", "sha512"];
 
 /// Checks that `keyid` (a layout's map key, or a key object's `keyid`) is the key id of
 /// `record`'s content, computed either way: the current way ([`keyid_of`]) or the legacy way

@@ -22,12 +22,14 @@ pub fn sign_metablock(mb: &mut Metablock, key: &PrivateKey) -> Result<(), Crypto
 
 /// Checks that `mb` carries a signature by `key` that verifies over the canonical JSON of
 /// `signed` as received. As in the reference, only the *first* signature whose key id is
-/// `key`'s is checked: a later duplicate cannot rescue a bad first one.
+/// `key`'s is checked: a later duplicate cannot rescue a bad first one. A key loaded from a
+/// PEM file also finds its signature under its legacy key id ([`PublicKey::keyids`]), as
+/// in-toto-golang signs.
 pub fn verify_metablock(mb: &Metablock, key: &PublicKey) -> Result<(), CryptoError> {
     let sig = mb
         .signatures
         .iter()
-        .find(|s| s.keyid() == key.keyid())
+        .find(|s| key.answers_to(s.keyid()))
         .ok_or_else(|| CryptoError::NoSignatureForKey {
             keyid: key.keyid().clone(),
         })?;

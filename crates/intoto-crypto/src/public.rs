@@ -5,7 +5,7 @@ use pkcs8::{DecodePublicKey, EncodePublicKey};
 use sha2::Digest as _;
 use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
-use crate::keyid::keyid_of;
+use crate::keyid::{keyid_of, legacy_keyid_of};
 use crate::scheme::{HashAlg, KeyType, Scheme};
 use crate::{CryptoError, pem};
 
@@ -144,6 +144,31 @@ pub(crate) fn key_type_of(
     }
 }
 
+/// The ids of one key as the generations of in-toto compute them: current first, then legacy
+/// (with securesystemslib's old `keyid_hash_algorithms`), then both over `public` without its
+/// trailing newline (in-toto-golang trims the PEM text it hashes). No duplicates.
+fn derived_keyids(keytype: &str, scheme: &str, public: &str) -> Vec<KeyId> {
+    let algs = crate::keyid::LEGACY_HASH_ALGORITHMS.map(String::from);
+    let mut ids = Vec::with_capacity(4);
+    let trimmed = public.trim();
+    let forms: &[&str] = if trimmed == public {
+        &[public]
+    } else {
+        &[public, trimmed]
+    };
+    for form in forms {
+        for id in [
+            keyid_of(keytype, scheme, form),
+            legacy_keyid_of(keytype, scheme, form, &algs),
+        ] {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
 pub(crate) fn curve_name(oid: ObjectIdentifier) -> String {
     match oid.to_string().as_str() {
         "1.3.132.0.35" => "secp521r1 (P-521)".into(),
@@ -168,6 +193,9 @@ pub struct PublicKey {
     key: Verifying,
     scheme: Scheme,
     keyid: KeyId,
+    /// Every key id a signature by this key may carry: [`keyid`](Self::keyid) first, then,
+    /// for a key loaded from its material (a PEM file), the ids other tools derive for it.
+    keyids: Vec<KeyId>,
     record: PublicKeyRecord,
 }
 
@@ -206,6 +234,7 @@ impl PublicKey {
             });
         }
         let keyid = keyid_of(keytype, scheme.as_str(), &public);
+        let keyids = derived_keyids(keytype, scheme.as_str(), &public);
         let record = PublicKeyRecord {
             keyid: Some(keyid.clone()),
             keytype: keytype.into(),
@@ -221,6 +250,7 @@ impl PublicKey {
             key,
             scheme,
             keyid,
+            keyids,
             record,
         })
     }
@@ -282,6 +312,7 @@ impl PublicKey {
         Ok(PublicKey {
             key,
             scheme,
+            keyids: vec![keyid.clone()],
             keyid,
             record: rec.clone(),
         })
@@ -313,6 +344,22 @@ impl PublicKey {
     /// The key id (as written in the layout, or computed).
     pub fn keyid(&self) -> &KeyId {
         &self.keyid
+    }
+
+    /// Every key id under which a signature by this key is looked up, [`keyid`](Self::keyid)
+    /// first. A key read from a layout answers only to the id the layout lists it under; a
+    /// key loaded from its material ([`from_pem`](Self::from_pem), a private key's public
+    /// half) also to the ids other generations of in-toto derive for the same key: the legacy
+    /// id with `keyid_hash_algorithms` (in-toto-golang, in-toto-rs, securesystemslib < 1.0),
+    /// each also over the PEM text without its final newline (in-toto-golang trims it).
+    pub fn keyids(&self) -> &[KeyId] {
+        &self.keyids
+    }
+
+    /// Whether a signature carrying `keyid` claims to be by this key (see
+    /// [`keyids`](Self::keyids)).
+    pub fn answers_to(&self, keyid: &KeyId) -> bool {
+        self.keyids.contains(keyid)
     }
 
     /// The securesystemslib keytype (`rsa`, `ecdsa`, `ed25519`, or a legacy name as written).
