@@ -221,7 +221,7 @@ fn keygen_loads_in_reference(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     const LOAD: &str = "import sys\nfrom in_toto.models._signer import load_crypto_signer_from_pkcs8_file, load_public_key_from_file\npw = sys.argv[2].encode() if len(sys.argv) > 2 else None\nsigner = load_crypto_signer_from_pkcs8_file(sys.argv[1], pw)\npub = load_public_key_from_file(sys.argv[1] + '.pub')\nassert signer.public_key.keyid == pub['keyid'], (signer.public_key.keyid, pub['keyid'])\nprint(pub['keyid'])\n";
-    for kind in ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384"] {
+    for kind in ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521"] {
         let path = work.join(format!("keygen-{kind}"));
         let name =
             format!("keygen {kind}: the reference loads our key pair and computes our key id");
@@ -249,7 +249,7 @@ fn keygen_loads_in_reference(
         report.check(&name, outcome);
     }
     // Encrypted PKCS#8 written by the library (the CLI would prompt on a terminal).
-    for kind in ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384"] {
+    for kind in ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521"] {
         let name = format!("encrypted {kind} key from the library: the reference decrypts it");
         let path = work.join(format!("encrypted-{kind}"));
         let outcome = write_encrypted_pair(kind, &path).and_then(|our_keyid| {

@@ -8,7 +8,8 @@
 //!
 //! Supported schemes: `ed25519`; `rsassa-pss-sha{224,256,384,512}` (verification accepts any
 //! salt length, as the reference does) and `rsa-pkcs1v15-sha{224,256,384,512}`;
-//! `ecdsa-sha2-nistp256` and `ecdsa-sha2-nistp384` (DER signatures).
+//! `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` and `ecdsa-sha2-nistp521` (DER signatures
+//! with SHA-256, SHA-384 and SHA-512).
 //!
 //! ```
 //! use intoto_crypto::{KeyType, PrivateKey, sign_metablock, verify_metablock};

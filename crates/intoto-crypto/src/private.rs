@@ -22,6 +22,7 @@ enum Signing {
     Rsa(Box<rsa::PrivateKey>),
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
+    P521(p521::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
 }
 
@@ -31,6 +32,7 @@ impl Signing {
             Signing::Rsa(k) => Verifying::Rsa(k.to_public_key()),
             Signing::P256(k) => Verifying::P256(*k.verifying_key()),
             Signing::P384(k) => Verifying::P384(*k.verifying_key()),
+            Signing::P521(k) => Verifying::P521(*k.verifying_key()),
             Signing::Ed25519(k) => Verifying::Ed25519(k.verifying_key()),
         }
     }
@@ -69,6 +71,8 @@ impl PrivateKey {
     /// Loads a PEM private key: PKCS#8 (`PRIVATE KEY`), encrypted PKCS#8 (`ENCRYPTED PRIVATE
     /// KEY`: PBES2, PBES1 MD5/SHA1-DES, PKCS#12 SHA1-3DES), PKCS#1 (`RSA PRIVATE KEY`) and SEC1
     /// (`EC PRIVATE KEY`), the last two also with OpenSSL `Proc-Type: 4,ENCRYPTED` headers.
+    /// An unencrypted body in one of the other two formats than its label names loads too, as
+    /// in-toto-golang loads it.
     /// The scheme is securesystemslib's default for the key type; the key id is computed the
     /// current way. A password given for an unencrypted key is ignored.
     pub fn from_pem(pem_text: &[u8], password: Option<&[u8]>) -> Result<Self, CryptoError> {
@@ -77,7 +81,10 @@ impl PrivateKey {
             .header("Proc-Type")
             .is_some_and(|v| v.contains("ENCRYPTED"));
         let key = match block.label.as_str() {
-            "PRIVATE KEY" => signing_from_pkcs8(&block.der)?,
+            "PRIVATE KEY" => unencrypted(&block.label, &block.der)?,
+            "RSA PRIVATE KEY" | "EC PRIVATE KEY" if !legacy_encrypted => {
+                unencrypted(&block.label, &block.der)?
+            }
             "ENCRYPTED PRIVATE KEY" => {
                 let password = password.ok_or(CryptoError::EncryptedKeyNeedsPassword)?;
                 let plain = encryption::decrypt_pkcs8(&block.der, password)?;
@@ -85,16 +92,12 @@ impl PrivateKey {
             }
             "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
                 let is_rsa = block.label.starts_with("RSA");
-                if legacy_encrypted {
-                    let password = password.ok_or(CryptoError::EncryptedKeyNeedsPassword)?;
-                    let dek = block.header("DEK-Info").ok_or_else(|| {
-                        CryptoError::invalid_key("encrypted PEM without a DEK-Info header")
-                    })?;
-                    let plain = encryption::decrypt_openssl_legacy(dek, &block.der, password)?;
-                    traditional(is_rsa, &plain).map_err(wrong_password_if_invalid)?
-                } else {
-                    traditional(is_rsa, &block.der)?
-                }
+                let password = password.ok_or(CryptoError::EncryptedKeyNeedsPassword)?;
+                let dek = block.header("DEK-Info").ok_or_else(|| {
+                    CryptoError::invalid_key("encrypted PEM without a DEK-Info header")
+                })?;
+                let plain = encryption::decrypt_openssl_legacy(dek, &block.der, password)?;
+                traditional(is_rsa, &plain).map_err(wrong_password_if_invalid)?
             }
             "PUBLIC KEY" => {
                 return Err(CryptoError::invalid_key(
@@ -193,6 +196,13 @@ impl PrivateKey {
                     .map(Ok)
                     .transpose()
             })?),
+            // 521 random bits (the top byte of 66 masked to one bit); the order is just under
+            // 2^521, so a retry is rare.
+            KeyType::EcdsaP521 => Signing::P521(retry(|| {
+                let mut bytes = random_bytes::<66>()?;
+                bytes[0] &= 0x01;
+                Ok(p521::ecdsa::SigningKey::from_slice(&bytes).ok())
+            })?),
         };
         Self::new(key, None)
     }
@@ -212,6 +222,7 @@ impl PrivateKey {
             Signing::Rsa(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
             Signing::P256(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
             Signing::P384(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
+            Signing::P521(k) => k.to_pkcs8_der().map_err(fail)?.to_bytes(),
             // ed25519-dalek writes PKCS#8 v2 (with the public key), which pyca `cryptography`
             // refuses ("extra data"); write the v1 form OpenSSL and pyca write (RFC 8410).
             Signing::Ed25519(k) => {
@@ -268,6 +279,11 @@ impl PrivateKey {
                     .map(|s| s.as_bytes().to_vec())
                     .map_err(|e| fail(e.to_string()))
             }
+            (Signing::P521(k), Scheme::EcdsaP521) => {
+                signature::Signer::<p521::ecdsa::DerSignature>::try_sign(k, message)
+                    .map(|s| s.as_bytes().to_vec())
+                    .map_err(|e| fail(e.to_string()))
+            }
             (_, scheme) => Err(fail(format!("scheme {scheme} does not fit the key"))),
         }
     }
@@ -318,7 +334,26 @@ fn signing_from_pkcs8(der: &[u8]) -> Result<Signing, CryptoError> {
         KeyType::EcdsaP384 => p384::ecdsa::SigningKey::from_pkcs8_der(der)
             .map(Signing::P384)
             .map_err(bad),
+        KeyType::EcdsaP521 => p521::ecdsa::SigningKey::from_pkcs8_der(der)
+            .map(Signing::P521)
+            .map_err(bad),
     }
+}
+
+/// An unencrypted private key under one of the labels `PRIVATE KEY` (PKCS#8), `RSA PRIVATE
+/// KEY` (PKCS#1) or `EC PRIVATE KEY` (SEC1). As in-toto-golang, which ignores the label and
+/// tries PKCS#8, PKCS#1 and SEC1 in turn, the body decides: the format the label names is
+/// tried first and its error reported if no format fits.
+fn unencrypted(label: &str, der: &[u8]) -> Result<Signing, CryptoError> {
+    let pkcs8 = || signing_from_pkcs8(der);
+    let pkcs1 = || traditional(true, der);
+    let sec1 = || traditional(false, der);
+    let (first, others): (&dyn Fn() -> _, [&dyn Fn() -> _; 2]) = match label {
+        "RSA PRIVATE KEY" => (&pkcs1, [&pkcs8, &sec1]),
+        "EC PRIVATE KEY" => (&sec1, [&pkcs8, &pkcs1]),
+        _ => (&pkcs8, [&pkcs1, &sec1]),
+    };
+    first().or_else(|e| others.iter().find_map(|f| f().ok()).ok_or(e))
 }
 
 /// PKCS#1 `RSAPrivateKey` or SEC1 `ECPrivateKey` DER.
@@ -334,7 +369,10 @@ fn traditional(is_rsa: bool, der: &[u8]) -> Result<Signing, CryptoError> {
     if let Ok(k) = p384::SecretKey::from_sec1_der(der) {
         return Ok(Signing::P384(k.into()));
     }
+    if let Ok(k) = p521::SecretKey::from_sec1_der(der) {
+        return Ok(Signing::P521(k.into()));
+    }
     Err(CryptoError::invalid_key(
-        "not a SEC1 EC private key on P-256 or P-384 (other curves are unsupported)",
+        "not a SEC1 EC private key on P-256, P-384 or P-521 (other curves are unsupported)",
     ))
 }

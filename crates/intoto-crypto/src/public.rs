@@ -14,6 +14,7 @@ pub(crate) const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 pub(crate) const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 pub(crate) const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 pub(crate) const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+pub(crate) const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
 /// Runs `$body` with `$d` bound to the SHA-2 type of a [`HashAlg`].
 macro_rules! with_hash {
@@ -46,6 +47,7 @@ pub(crate) enum Verifying {
     Rsa(rsa::PublicKey),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
+    P521(p521::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
@@ -55,6 +57,7 @@ impl Verifying {
             Verifying::Rsa(_) => KeyType::Rsa,
             Verifying::P256(_) => KeyType::EcdsaP256,
             Verifying::P384(_) => KeyType::EcdsaP384,
+            Verifying::P521(_) => KeyType::EcdsaP521,
             Verifying::Ed25519(_) => KeyType::Ed25519,
         }
     }
@@ -77,6 +80,9 @@ impl Verifying {
             KeyType::EcdsaP384 => p384::ecdsa::VerifyingKey::from_public_key_der(der)
                 .map(Verifying::P384)
                 .map_err(bad),
+            KeyType::EcdsaP521 => p521::ecdsa::VerifyingKey::from_public_key_der(der)
+                .map(Verifying::P521)
+                .map_err(bad),
         }
     }
 
@@ -87,6 +93,7 @@ impl Verifying {
             Verifying::Rsa(k) => k.to_public_key_der(),
             Verifying::P256(k) => k.to_public_key_der(),
             Verifying::P384(k) => k.to_public_key_der(),
+            Verifying::P521(k) => k.to_public_key_der(),
         }
         .map_err(|e| CryptoError::invalid_key(format!("cannot encode public key: {e}")))?;
         Ok(pem::encode("PUBLIC KEY", der.as_bytes()))
@@ -131,6 +138,7 @@ pub(crate) fn key_type_of(
         OID_EC => match algorithm.parameters_oid() {
             Ok(OID_P256) => Ok(KeyType::EcdsaP256),
             Ok(OID_P384) => Ok(KeyType::EcdsaP384),
+            Ok(OID_P521) => Ok(KeyType::EcdsaP521),
             Ok(curve) => Err(CryptoError::UnsupportedKeyType {
                 keytype: format!("ecdsa on curve {}", curve_name(curve)),
             }),
@@ -171,7 +179,6 @@ fn derived_keyids(keytype: &str, scheme: &str, public: &str) -> Vec<KeyId> {
 
 pub(crate) fn curve_name(oid: ObjectIdentifier) -> String {
     match oid.to_string().as_str() {
-        "1.3.132.0.35" => "secp521r1 (P-521)".into(),
         "1.3.132.0.10" => "secp256k1".into(),
         "1.3.132.0.33" => "secp224r1 (P-224)".into(),
         other => other.into(),
@@ -271,7 +278,12 @@ impl PublicKey {
         };
         let known_type = matches!(
             rec.keytype.as_str(),
-            "rsa" | "ecdsa" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ed25519"
+            "rsa"
+                | "ecdsa"
+                | "ecdsa-sha2-nistp256"
+                | "ecdsa-sha2-nistp384"
+                | "ecdsa-sha2-nistp521"
+                | "ed25519"
         );
         if !known_type {
             return Err(CryptoError::UnsupportedKeyType {
@@ -438,6 +450,11 @@ impl PublicKey {
             (Verifying::P384(k), Scheme::EcdsaP384) => {
                 let sig = p384::ecdsa::DerSignature::from_bytes(signature)
                     .map_err(|_| malformed("not a DER-encoded ECDSA P-384 signature".into()))?;
+                signature::Verifier::verify(k, message, &sig).map_err(|_| bad())
+            }
+            (Verifying::P521(k), Scheme::EcdsaP521) => {
+                let sig = p521::ecdsa::DerSignature::from_bytes(signature)
+                    .map_err(|_| malformed("not a DER-encoded ECDSA P-521 signature".into()))?;
                 signature::Verifier::verify(k, message, &sig).map_err(|_| bad())
             }
             // Constructors only pair matching material and schemes.

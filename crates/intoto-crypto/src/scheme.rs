@@ -16,16 +16,19 @@ pub enum KeyType {
     EcdsaP256,
     /// ECDSA on NIST P-384.
     EcdsaP384,
+    /// ECDSA on NIST P-521.
+    EcdsaP521,
 }
 
 impl KeyType {
-    /// The command-line name: `ed25519`, `rsa`, `ecdsa-p256`, `ecdsa-p384`.
+    /// The command-line name: `ed25519`, `rsa`, `ecdsa-p256`, `ecdsa-p384`, `ecdsa-p521`.
     pub fn as_str(self) -> &'static str {
         match self {
             KeyType::Ed25519 => "ed25519",
             KeyType::Rsa => "rsa",
             KeyType::EcdsaP256 => "ecdsa-p256",
             KeyType::EcdsaP384 => "ecdsa-p384",
+            KeyType::EcdsaP521 => "ecdsa-p521",
         }
     }
 
@@ -34,7 +37,7 @@ impl KeyType {
         match self {
             KeyType::Ed25519 => "ed25519",
             KeyType::Rsa => "rsa",
-            KeyType::EcdsaP256 | KeyType::EcdsaP384 => "ecdsa",
+            KeyType::EcdsaP256 | KeyType::EcdsaP384 | KeyType::EcdsaP521 => "ecdsa",
         }
     }
 
@@ -45,6 +48,7 @@ impl KeyType {
             KeyType::Rsa => Scheme::RsaPss(HashAlg::Sha256),
             KeyType::EcdsaP256 => Scheme::EcdsaP256,
             KeyType::EcdsaP384 => Scheme::EcdsaP384,
+            KeyType::EcdsaP521 => Scheme::EcdsaP521,
         }
     }
 }
@@ -63,6 +67,7 @@ impl FromStr for KeyType {
             "rsa" => Ok(KeyType::Rsa),
             "ecdsa-p256" => Ok(KeyType::EcdsaP256),
             "ecdsa-p384" => Ok(KeyType::EcdsaP384),
+            "ecdsa-p521" => Ok(KeyType::EcdsaP521),
             other => Err(CryptoError::UnsupportedKeyType {
                 keytype: other.to_string(),
             }),
@@ -118,6 +123,9 @@ pub enum Scheme {
     EcdsaP256,
     /// `ecdsa-sha2-nistp384`: DER signatures with SHA-384 on P-384.
     EcdsaP384,
+    /// `ecdsa-sha2-nistp521`: DER signatures with SHA-512 on P-521 (as securesystemslib and
+    /// in-toto-golang's signers make them).
+    EcdsaP521,
 }
 
 impl Scheme {
@@ -139,11 +147,12 @@ impl Scheme {
             },
             Scheme::EcdsaP256 => "ecdsa-sha2-nistp256",
             Scheme::EcdsaP384 => "ecdsa-sha2-nistp384",
+            Scheme::EcdsaP521 => "ecdsa-sha2-nistp521",
         }
     }
 
     /// Every supported scheme.
-    pub const ALL: [Scheme; 11] = [
+    pub const ALL: [Scheme; 12] = [
         Scheme::Ed25519,
         Scheme::RsaPss(HashAlg::Sha224),
         Scheme::RsaPss(HashAlg::Sha256),
@@ -155,16 +164,19 @@ impl Scheme {
         Scheme::RsaPkcs1v15(HashAlg::Sha512),
         Scheme::EcdsaP256,
         Scheme::EcdsaP384,
+        Scheme::EcdsaP521,
     ];
 
     /// Whether a key object with `keytype` may use this scheme (securesystemslib 1.6 rules,
-    /// including the legacy keytypes `ecdsa-sha2-nistp256` and `ecdsa-sha2-nistp384`).
+    /// including the legacy keytypes `ecdsa-sha2-nistp256`, `ecdsa-sha2-nistp384` and
+    /// `ecdsa-sha2-nistp521`).
     pub fn fits_keytype(self, keytype: &str) -> bool {
         match self {
             Scheme::Ed25519 => keytype == "ed25519",
             Scheme::RsaPss(_) | Scheme::RsaPkcs1v15(_) => keytype == "rsa",
             Scheme::EcdsaP256 => keytype == "ecdsa" || keytype == "ecdsa-sha2-nistp256",
             Scheme::EcdsaP384 => keytype == "ecdsa" || keytype == "ecdsa-sha2-nistp384",
+            Scheme::EcdsaP521 => keytype == "ecdsa" || keytype == "ecdsa-sha2-nistp521",
         }
     }
 
@@ -175,6 +187,7 @@ impl Scheme {
             Scheme::RsaPss(_) | Scheme::RsaPkcs1v15(_) => KeyType::Rsa,
             Scheme::EcdsaP256 => KeyType::EcdsaP256,
             Scheme::EcdsaP384 => KeyType::EcdsaP384,
+            Scheme::EcdsaP521 => KeyType::EcdsaP521,
         }
     }
 }
@@ -192,6 +205,7 @@ impl FromStr for Scheme {
             "ed25519" => Some(Scheme::Ed25519),
             "ecdsa-sha2-nistp256" => Some(Scheme::EcdsaP256),
             "ecdsa-sha2-nistp384" => Some(Scheme::EcdsaP384),
+            "ecdsa-sha2-nistp521" => Some(Scheme::EcdsaP521),
             _ => {
                 if let Some(h) = s.strip_prefix("rsassa-pss-") {
                     HashAlg::from_suffix(h).map(Scheme::RsaPss)
@@ -237,6 +251,7 @@ mod tests {
             KeyType::Rsa,
             KeyType::EcdsaP256,
             KeyType::EcdsaP384,
+            KeyType::EcdsaP521,
         ] {
             assert_eq!(k.to_string().parse::<KeyType>().unwrap(), k);
         }

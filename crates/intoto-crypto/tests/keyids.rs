@@ -26,8 +26,11 @@ fn go_public(name: &str) -> PublicKey {
 }
 
 fn go_private(name: &str) -> PrivateKey {
-    PrivateKey::from_pem(&common::read(&format!("spec-tests/in-toto-golang/{name}")), None)
-        .unwrap()
+    PrivateKey::from_pem(
+        &common::read(&format!("spec-tests/in-toto-golang/{name}")),
+        None,
+    )
+    .unwrap()
 }
 
 fn id(s: &str) -> KeyId {

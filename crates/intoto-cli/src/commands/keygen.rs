@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(value_name = "NAME")]
     name: PathBuf,
     /// Key type.
-    #[arg(short = 't', long = "type", default_value = "ed25519", value_parser = ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384"])]
+    #[arg(short = 't', long = "type", default_value = "ed25519", value_parser = ["ed25519", "rsa", "ecdsa-p256", "ecdsa-p384", "ecdsa-p521"])]
     key_type: String,
     /// Prompt for a password and encrypt the private key with it.
     #[arg(short = 'p', long)]
