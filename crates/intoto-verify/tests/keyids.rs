@@ -98,7 +98,11 @@ impl Chain {
 fn a_layout_signed_under_the_owners_legacy_id_verifies_with_the_owners_pem_key() {
     let chain = Chain::new();
     chain.write_link_under(&legacy_id(&chain.functionary));
-    let mb = metablock_under(chain.layout.to_value(), &chain.owner, &legacy_id(&chain.owner));
+    let mb = metablock_under(
+        chain.layout.to_value(),
+        &chain.owner,
+        &legacy_id(&chain.owner),
+    );
     fs::write(chain.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
     chain.verify().unwrap();
 }
