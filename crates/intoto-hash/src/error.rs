@@ -41,13 +41,19 @@ pub enum HashError {
         /// The prefix that was stripped.
         prefix: String,
     },
-    /// An artifact URI scheme the reference resolves differently and we do not support yet.
-    #[error("'{path}': the '{scheme}:' artifact scheme is not supported yet")]
-    UnsupportedScheme {
-        /// The path as given.
-        path: String,
-        /// `dir` or `ostree`.
-        scheme: String,
+    /// A `dir:` URI whose path is not a directory.
+    #[error("'{uri}': not a directory")]
+    NotADirectory {
+        /// The URI as given.
+        uri: String,
+    },
+    /// An OSTree branch whose ref file does not hold a commit checksum.
+    #[error("'{uri}': refs/heads holds {content:?}, not a 64-digit hex commit checksum")]
+    InvalidOstreeRef {
+        /// The URI as given.
+        uri: String,
+        /// The ref file's content (trimmed, at most 80 characters).
+        content: String,
     },
     /// The base path is not a usable directory.
     #[error("base path '{}'", path.display())]

@@ -41,6 +41,7 @@ mod digest;
 mod error;
 mod exclude;
 mod paths;
+pub mod resolver;
 mod walk;
 
 use std::{
@@ -56,6 +57,7 @@ pub use digest::Algorithm;
 pub use error::HashError;
 pub use exclude::{DEFAULT_EXCLUDES, Excludes};
 pub use paths::{Lstrip, normpath};
+pub use resolver::{DirResolver, OstreeResolver, Resolver, Resolvers};
 
 /// How to record artifacts.
 #[derive(Debug, Clone)]
@@ -74,6 +76,9 @@ pub struct RecordOptions {
     pub normalize_line_endings: bool,
     /// Algorithms recorded for every file; default `[Sha256]`.
     pub algorithms: Vec<Algorithm>,
+    /// Resolvers for artifact URIs other than plain paths and `file:` (ITE-4); default: the
+    /// reference's `dir:` and `ostree:` ([`Resolvers::reference`]).
+    pub resolvers: Resolvers,
 }
 
 impl Default for RecordOptions {
@@ -85,6 +90,7 @@ impl Default for RecordOptions {
             follow_symlink_dirs: true,
             normalize_line_endings: false,
             algorithms: vec![Algorithm::Sha256],
+            resolvers: Resolvers::reference(),
         }
     }
 }
@@ -137,8 +143,10 @@ impl Progress {
     }
 }
 
-/// Records the artifacts under `paths` (files or directories, relative to the base path or
-/// absolute; a `file:` prefix is kept in the names as the reference does).
+/// Records the artifacts under `paths`: files or directories (relative to the base path or
+/// absolute; a `file:` prefix is kept in the names as the reference does), or URIs of a scheme
+/// in [`RecordOptions::resolvers`] (`dir:`, `ostree:`), each hashed by its resolver. A URI of
+/// a scheme no resolver is registered for is a file path, as in the reference.
 pub fn record<S: AsRef<str>>(
     paths: &[S],
     options: &RecordOptions,
@@ -160,6 +168,12 @@ pub fn record<S: AsRef<str>>(
             });
         }
     }
+    let (batches, paths) = resolver::partition(paths, &options.resolvers);
+    for (resolver, uris) in batches {
+        recorded
+            .artifacts
+            .extend(resolver.hash_artifacts(&uris, options, progress)?);
+    }
     let walker = walk::Walker {
         base: options.base_path.as_deref(),
         excludes: &options.excludes,
@@ -168,15 +182,6 @@ pub fn record<S: AsRef<str>>(
     // (scheme prefix, file name relative to the base)
     let mut found: Vec<(&'static str, String)> = Vec::new();
     for given in paths {
-        let given = given.as_ref();
-        for scheme in ["dir", "ostree"] {
-            if given.starts_with(&format!("{scheme}:")) {
-                return Err(HashError::UnsupportedScheme {
-                    path: given.to_string(),
-                    scheme: scheme.to_string(),
-                });
-            }
-        }
         let (prefix, path) = match given.strip_prefix("file:") {
             Some(rest) => ("file:", rest),
             None => ("", given),
@@ -217,7 +222,13 @@ pub fn record<S: AsRef<str>>(
             .map(|(prefix, file)| hash(plain_name(prefix, file)?, file))
             .collect::<Result<_, HashError>>()?
     };
-    recorded.artifacts = hashed.into_iter().collect();
+    // Collecting a sorted vector builds the map in bulk; only URIs hashed by resolvers need
+    // inserting into it one by one.
+    if recorded.artifacts.is_empty() {
+        recorded.artifacts = hashed.into_iter().collect();
+    } else {
+        recorded.artifacts.extend(hashed);
+    }
     Ok(recorded)
 }
 

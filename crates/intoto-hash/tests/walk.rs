@@ -216,12 +216,8 @@ fn several_algorithms_and_line_endings() {
 }
 
 #[test]
-fn unsupported_schemes_are_refused() {
+fn file_scheme_prefixes_are_kept() {
     let t = tree();
-    assert!(matches!(
-        record(&["dir:src"], &opts(t.path()), None),
-        Err(HashError::UnsupportedScheme { .. })
-    ));
     assert_eq!(
         names(t.path(), &["file:src/a.c"], &opts(t.path())),
         ["file:src/a.c"]

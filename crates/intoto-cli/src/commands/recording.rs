@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, anyhow};
 use intoto_crypto::PrivateKey;
 use intoto_hash::{
-    Algorithm, DEFAULT_EXCLUDES, Excludes, Lstrip, RecordOptions, SkipReason, Skipped,
+    Algorithm, DEFAULT_EXCLUDES, Excludes, Lstrip, RecordOptions, Resolvers, SkipReason, Skipped,
 };
 use intoto_model::StepName;
 use intoto_record::Signer;
@@ -74,6 +74,7 @@ impl ArtifactArgs {
             follow_symlink_dirs: !self.no_follow_symlink_dirs || self.follow_symlink_dirs,
             normalize_line_endings: self.normalize_line_endings,
             algorithms,
+            resolvers: Resolvers::reference(),
         })
     }
 }
