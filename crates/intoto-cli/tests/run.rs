@@ -312,3 +312,118 @@ fn mock_writes_an_unsigned_link() {
     assert!(v["signed"]["materials"]["src/a.c"].is_object());
     assert!(v["signed"]["materials"].get("key").is_some());
 }
+
+/// The tree digest the library computes for `dir` (checked against the reference's in
+/// intoto-hash's tests/resolver.rs).
+fn tree_digest(dir: &Path) -> Value {
+    intoto_hash::DirResolver::tree_digest(dir, &intoto_hash::RecordOptions::default(), None)
+        .unwrap()
+        .to_value()
+}
+
+#[test]
+fn run_and_record_take_dir_and_ostree_uris() {
+    let d = setup();
+    let p = d.tmp.path();
+    fs::write(p.join("src/b.c"), b"int b;").unwrap();
+    let before = tree_digest(&p.join("src"));
+    let out = bin(
+        p,
+        &[
+            "run",
+            "-n",
+            "build",
+            "--signing-key",
+            "key",
+            "-m",
+            "dir:src",
+            "-p",
+            "dir:src",
+            "src/a.c",
+            "--",
+            "sh",
+            "-c",
+            "echo changed > src/b.c",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let link = signed(&p.join(format!("build.{}.link", d.keyid8)));
+    assert_eq!(link["materials"], serde_json::json!({"dir:src": before}));
+    let after = tree_digest(&p.join("src"));
+    assert_ne!(before, after);
+    assert_eq!(link["products"]["dir:src"], after);
+    assert!(link["products"]["src/a.c"].is_object());
+
+    // record start/stop with an OSTree branch in a repository at the base path.
+    let repo = p.join("repo");
+    let commit = "ab".repeat(32);
+    fs::create_dir_all(repo.join("refs/heads")).unwrap();
+    fs::create_dir_all(repo.join("objects/ab")).unwrap();
+    fs::write(repo.join("refs/heads/main"), format!("{commit}\n")).unwrap();
+    fs::write(
+        repo.join(format!("objects/ab/{}.commit", &commit[2..])),
+        b"commit object",
+    )
+    .unwrap();
+    for args in [
+        &[
+            "record",
+            "start",
+            "-n",
+            "pub",
+            "--signing-key",
+            "key",
+            "--base-path",
+            "repo",
+            "-m",
+            "ostree:main",
+        ][..],
+        &[
+            "record",
+            "stop",
+            "-n",
+            "pub",
+            "--signing-key",
+            "key",
+            "--base-path",
+            "repo",
+            "-p",
+            "ostree:main",
+        ][..],
+    ] {
+        let out = bin(p, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    }
+    let link = signed(&p.join(format!("pub.{}.link", d.keyid8)));
+    let digests = intoto_hash::OstreeResolver::commit_digest(&repo, "main").unwrap();
+    assert_eq!(link["materials"]["ostree:main"], digests.to_value());
+    assert_eq!(link["products"]["ostree:main"], digests.to_value());
+}
+
+#[test]
+fn a_dir_uri_that_is_not_a_directory_fails_the_run_naming_it() {
+    let d = setup();
+    let out = bin(
+        d.tmp.path(),
+        &[
+            "run",
+            "-n",
+            "build",
+            "--signing-key",
+            "key",
+            "-p",
+            "dir:missing",
+            "--",
+            "true",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert!(first.contains("'dir:missing': not a directory"), "{first}");
+    assert!(
+        !d.tmp
+            .path()
+            .join(format!("build.{}.link", d.keyid8))
+            .exists()
+    );
+}

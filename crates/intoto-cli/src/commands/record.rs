@@ -38,7 +38,8 @@ struct StartArgs {
     /// Step name.
     #[arg(short = 'n', long = "step-name", value_name = "NAME", required = true)]
     step_name: String,
-    /// Files or directories recorded as materials.
+    /// Files or directories recorded as materials, or artifact URIs (`dir:PATH`: one digest
+    /// for the whole tree; `ostree:REF`: the branch's commit object).
     #[arg(short = 'm', long = "materials", value_name = "PATH", num_args = 1..)]
     materials: Vec<String>,
     #[command(flatten)]
@@ -58,7 +59,7 @@ struct StopArgs {
     /// Step name.
     #[arg(short = 'n', long = "step-name", value_name = "NAME", required = true)]
     step_name: String,
-    /// Files or directories recorded as products.
+    /// Files or directories recorded as products, or artifact URIs (`dir:PATH`, `ostree:REF`).
     #[arg(short = 'p', long = "products", value_name = "PATH", num_args = 1..)]
     products: Vec<String>,
     #[command(flatten)]

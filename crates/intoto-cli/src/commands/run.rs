@@ -26,10 +26,12 @@ pub struct Args {
     /// Step name; the link is written to '<name>.<keyid prefix>.link'.
     #[arg(short = 'n', long = "step-name", value_name = "NAME", required = true)]
     step_name: String,
-    /// Files or directories recorded before the command runs.
+    /// Files or directories recorded before the command runs, or artifact URIs (`dir:PATH`:
+    /// one digest for the whole tree; `ostree:REF`: the branch's commit object).
     #[arg(short = 'm', long = "materials", value_name = "PATH", num_args = 1..)]
     materials: Vec<String>,
-    /// Files or directories recorded after the command ran.
+    /// Files or directories recorded after the command ran, or artifact URIs (`dir:PATH`,
+    /// `ostree:REF`).
     #[arg(short = 'p', long = "products", value_name = "PATH", num_args = 1..)]
     products: Vec<String>,
     /// Also store the command's stdout and stderr in the link (they reach the terminal anyway).
