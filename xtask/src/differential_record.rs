@@ -134,6 +134,7 @@ pub fn run(tools: &Tools, work: &Path, report: &mut Report) -> anyhow::Result<()
         compare_record(tools, &root, &tree, &key, &keyid8),
     );
     report.check("record: mock", compare_mock(tools, &root, &tree));
+    crate::differential_uris::run(tools, &root, &tree, &key, &keyid8, report);
     report.check(
         "record: the reference's in-toto-verify accepts our links",
         crate::differential_chain::supply_chain(tools, &root, &key, &keyid8),
@@ -141,11 +142,12 @@ pub fn run(tools: &Tools, work: &Path, report: &mut Report) -> anyhow::Result<()
     Ok(())
 }
 
-fn args(a: &[&str]) -> Vec<String> {
+pub(crate) fn args(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
 }
 
-/// The test tree: what the reference records, skips and excludes.
+/// The test tree: what the reference records, skips and excludes (and an OSTree repository
+/// in `repo/` for the `ostree:` URIs).
 fn make_tree(tree: &Path) -> anyhow::Result<()> {
     if tree.exists() {
         fs::remove_dir_all(tree)?;
@@ -175,6 +177,7 @@ fn make_tree(tree: &Path) -> anyhow::Result<()> {
     symlink("sub/a.c", tree.join("link-to-file"))?;
     symlink("sub/deep", tree.join("dir-link"))?;
     symlink("nowhere", tree.join("dangling"))?;
+    crate::differential_uris::make_ostree_repo(&tree.join("repo"))?;
     Ok(())
 }
 
@@ -249,7 +252,7 @@ pub(crate) fn fresh_dir(path: &Path) -> Result<(), String> {
     fs::create_dir_all(path).map_err(|e| e.to_string())
 }
 
-fn compare_run(
+pub(crate) fn compare_run(
     tools: &Tools,
     root: &Path,
     tree: &Path,

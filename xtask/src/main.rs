@@ -14,6 +14,7 @@ mod differential;
 mod differential_chain;
 mod differential_gpg;
 mod differential_record;
+mod differential_uris;
 mod fuzz;
 mod report;
 mod verify_vectors;
