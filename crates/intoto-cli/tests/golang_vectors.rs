@@ -204,3 +204,22 @@ fn a_tampered_link_inside_the_go_sublayout_fails_naming_its_key() {
     let out = verify(dir.path(), "super.layout", "alice.pub");
     assert_fails(&out, &[PACKAGE_KEYID, "does not verify"]);
 }
+
+#[test]
+fn sign_verify_finds_the_go_signature_from_the_pem_key() {
+    let dir = scratch();
+    for layout in ["demo.layout", "demo.dsse.layout", "dsse-only.root.layout"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
+            .current_dir(dir.path())
+            .args(["sign", "--verify", "-f", layout, "-k", "alice.pub"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{layout}: {}", stderr(&out));
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
+        .current_dir(dir.path())
+        .args(["sign", "--verify", "-f", "demo.layout", "-k", "grace.pub"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
