@@ -170,6 +170,7 @@ impl Resolver for DirResolver {
         progress: Option<&Progress>,
     ) -> Result<Artifacts, HashError> {
         let mut out = Artifacts::new();
+        let mut given: BTreeMap<String, &str> = BTreeMap::new();
         for uri in uris {
             let path = uri.strip_prefix("dir:").unwrap_or(uri);
             let fs_path = match &self.root {
@@ -185,12 +186,16 @@ impl Resolver for DirResolver {
             let slashed = path.replace('\\', "/");
             let (stripped, _) = options.lstrip.strip(&slashed);
             let name = artifact_name(format!("dir:{stripped}"))?;
-            if !options.lstrip.is_empty() && out.contains_key(&name) {
-                return Err(HashError::StripCollision {
-                    name: name.as_str().to_string(),
-                    first: name.as_str().to_string(),
-                    second: uri.to_string(),
-                });
+            // As the reference: with left-strip, two URIs ending up under one name are an
+            // error; without, the same URI given twice is recorded once.
+            if let Some(first) = given.insert(name.as_str().to_string(), uri) {
+                if !options.lstrip.is_empty() {
+                    return Err(HashError::StripCollision {
+                        name: name.as_str().to_string(),
+                        first: first.to_string(),
+                        second: uri.to_string(),
+                    });
+                }
             }
             out.insert(name, digests);
         }

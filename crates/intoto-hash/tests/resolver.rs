@@ -221,3 +221,38 @@ fn a_downstream_resolver_is_dispatched_its_scheme_in_one_batch() {
     let recorded = record(&["file:tree/a-b"], &options, None).unwrap();
     assert_eq!(recorded.artifacts.len(), 1);
 }
+
+#[test]
+fn two_dir_uris_under_one_name_after_left_strip_are_refused() {
+    let options = RecordOptions {
+        lstrip: Lstrip::new(["x/"]).unwrap(),
+        resolvers: resolvers_in(&data()),
+        ..RecordOptions::default()
+    };
+    // The same directory given twice, with left-strip on: the reference raises PrefixError.
+    match record(&["dir:tree/B", "dir:tree/B"], &options, None) {
+        Err(HashError::StripCollision {
+            name,
+            first,
+            second,
+        }) => {
+            assert_eq!(name, "dir:tree/B");
+            assert_eq!(
+                (first.as_str(), second.as_str()),
+                ("dir:tree/B", "dir:tree/B")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without left-strip it is recorded once.
+    let recorded = record(
+        &["dir:tree/B", "dir:tree/B"],
+        &RecordOptions {
+            resolvers: resolvers_in(&data()),
+            ..RecordOptions::default()
+        },
+        None,
+    )
+    .unwrap();
+    assert_eq!(recorded.artifacts.len(), 1);
+}
