@@ -188,14 +188,14 @@ impl Resolver for DirResolver {
             let name = artifact_name(format!("dir:{stripped}"))?;
             // As the reference: with left-strip, two URIs ending up under one name are an
             // error; without, the same URI given twice is recorded once.
-            if let Some(first) = given.insert(name.as_str().to_string(), uri) {
-                if !options.lstrip.is_empty() {
-                    return Err(HashError::StripCollision {
-                        name: name.as_str().to_string(),
-                        first: first.to_string(),
-                        second: uri.to_string(),
-                    });
-                }
+            if let Some(first) = given.insert(name.as_str().to_string(), uri)
+                && !options.lstrip.is_empty()
+            {
+                return Err(HashError::StripCollision {
+                    name: name.as_str().to_string(),
+                    first: first.to_string(),
+                    second: uri.to_string(),
+                });
             }
             out.insert(name, digests);
         }
@@ -269,13 +269,16 @@ impl Resolver for OstreeResolver {
     }
 }
 
+/// The URIs of one scheme and the resolver for them.
+pub(crate) type Batch<'a> = (Arc<dyn Resolver>, Vec<&'a str>);
+
 /// Splits `paths` into those a registered resolver handles (grouped by resolver, in the order
 /// each scheme first appears, as the reference batches them) and the rest (file paths).
 pub(crate) fn partition<'a, S: AsRef<str>>(
     paths: &'a [S],
     resolvers: &Resolvers,
-) -> (Vec<(Arc<dyn Resolver>, Vec<&'a str>)>, Vec<&'a str>) {
-    let mut batches: Vec<(Arc<dyn Resolver>, Vec<&str>)> = Vec::new();
+) -> (Vec<Batch<'a>>, Vec<&'a str>) {
+    let mut batches: Vec<Batch<'a>> = Vec::new();
     let mut files = Vec::new();
     for p in paths {
         let p = p.as_ref();
