@@ -25,6 +25,14 @@ CASES = [
      "options": {"lstrip_paths": ["tree/"]}},
     {"name": "dir next to files and file: URIs", "uris": ["dir:tree/B", "tree/a-b", "file:tree/B/file"],
      "options": {}},
+    # The reference's own fixtures (tests/resolver/ in the in-toto 3.1.0 sdist); its tests
+    # expect ecdbcdc6..., c272da52... and cf3e103a....
+    {"name": "reference fixture dir_resolver", "uris": ["dir:reference/dir_resolver"],
+     "options": {"normalize_line_endings": True}},
+    {"name": "reference fixture dir_resolver without README.md", "uris": ["dir:reference/dir_resolver"],
+     "options": {"exclude_patterns": ["README.md"]}},
+    {"name": "reference fixture ostree_repo", "uris": ["ostree:test-branch"],
+     "options": {"base_path": "reference/ostree_repo"}},
     {"name": "ostree branch with base path", "uris": ["ostree:test-branch"],
      "options": {"base_path": "ostree_repo"}},
     {"name": "ostree nested branch, ref without newline", "uris": ["ostree:release/v1"],
