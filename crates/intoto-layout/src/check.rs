@@ -107,8 +107,22 @@ pub fn check(layout: &Layout, at: &dyn Locate, now: Option<Timestamp>) -> Proble
             index: i,
             name: step.name.as_str(),
         };
-        check_rules(&item, Side::Materials, &step.expected_materials, &names, at, &mut problems);
-        check_rules(&item, Side::Products, &step.expected_products, &names, at, &mut problems);
+        check_rules(
+            &item,
+            Side::Materials,
+            &step.expected_materials,
+            &names,
+            at,
+            &mut problems,
+        );
+        check_rules(
+            &item,
+            Side::Products,
+            &step.expected_products,
+            &names,
+            at,
+            &mut problems,
+        );
     }
     for (i, inspection) in layout.inspect.iter().enumerate() {
         if inspection.run.is_empty() {
@@ -124,7 +138,10 @@ pub fn check(layout: &Layout, at: &dyn Locate, now: Option<Timestamp>) -> Proble
             index: i,
             name: inspection.name.as_str(),
         };
-        let (materials, products) = (&inspection.expected_materials, &inspection.expected_products);
+        let (materials, products) = (
+            &inspection.expected_materials,
+            &inspection.expected_products,
+        );
         check_rules(&item, Side::Materials, materials, &names, at, &mut problems);
         check_rules(&item, Side::Products, products, &names, at, &mut problems);
     }

@@ -155,7 +155,9 @@ pub enum Error {
         reason: SplitError,
     },
     /// A rule that does not follow the artifact-rule grammar.
-    #[error("{item_kind} {item:?}: expected_{side}[{index}] {rule:?} is not a valid artifact rule: {reason}")]
+    #[error(
+        "{item_kind} {item:?}: expected_{side}[{index}] {rule:?} is not a valid artifact rule: {reason}"
+    )]
     InvalidRule {
         /// Step or inspection.
         item_kind: ItemKind,

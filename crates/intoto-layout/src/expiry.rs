@@ -98,7 +98,9 @@ impl Expiry {
             || ExpiryError::OutOfRange(period.to_string(), "beyond the year 9999".into());
         let count = i64::from(period.count);
         match period.unit {
-            Unit::Days => now.checked_add_seconds(count * 86_400).ok_or_else(out_of_range),
+            Unit::Days => now
+                .checked_add_seconds(count * 86_400)
+                .ok_or_else(out_of_range),
             Unit::Weeks => now
                 .checked_add_seconds(count * 7 * 86_400)
                 .ok_or_else(out_of_range),
@@ -192,10 +194,7 @@ mod tests {
             "soon".parse::<Expiry>(),
             Err(ExpiryError::Format(_))
         ));
-        assert!(matches!(
-            "d".parse::<Expiry>(),
-            Err(ExpiryError::Format(_))
-        ));
+        assert!(matches!("d".parse::<Expiry>(), Err(ExpiryError::Format(_))));
         assert!(matches!(
             "3m".parse::<Expiry>(),
             Err(ExpiryError::AmbiguousMonths(_))

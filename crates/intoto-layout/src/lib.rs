@@ -75,7 +75,13 @@ pub fn check_layout_value(
                 intoto_model::ModelError::Invalid { path, .. } => Location::Path(path.clone()),
                 _ => Location::Path(prefix.to_string()),
             };
-            (None, Problems(vec![Problem { at, error: Error::Format(e) }]))
+            (
+                None,
+                Problems(vec![Problem {
+                    at,
+                    error: Error::Format(e),
+                }]),
+            )
         }
         Ok(layout) => {
             let problems = check(&layout, &JsonPaths::new(prefix), now);

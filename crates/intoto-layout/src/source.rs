@@ -160,9 +160,7 @@ pub fn from_toml(text: &str, base_dir: &Path, now: Timestamp) -> Result<Converte
         lines: &lines,
         spans: &spans,
     };
-    problems
-        .0
-        .extend(check::check(&layout, &located, None).0);
+    problems.0.extend(check::check(&layout, &located, None).0);
     problems.0.sort_by_key(|p| match p.at {
         Location::Line { line, column } => (line, column),
         Location::Path(_) => (0, 0),
@@ -193,7 +191,11 @@ impl<'a> LineIndex<'a> {
     fn location(&self, span: Range<usize>) -> Location {
         let offset = span.start.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         let column = self
             .text
             .get(start..offset)
@@ -398,11 +400,7 @@ impl Converter<'_> {
                     .ok_or("a functionary table needs `path = \"KEY.pub\"`")?;
                 let scheme = match t.get("scheme") {
                     None => None,
-                    Some(s) => Some(
-                        s.as_str()
-                            .ok_or("`scheme` must be a string")?
-                            .to_string(),
-                    ),
+                    Some(s) => Some(s.as_str().ok_or("`scheme` must be a string")?.to_string()),
                 };
                 Ok((PathBuf::from(path), scheme))
             }
@@ -498,7 +496,12 @@ impl Converter<'_> {
         Some((inspection, spans))
     }
 
-    fn command(&mut self, command: &Spanned<Words>, kind: ItemKind, item: &StepName) -> Vec<String> {
+    fn command(
+        &mut self,
+        command: &Spanned<Words>,
+        kind: ItemKind,
+        item: &StepName,
+    ) -> Vec<String> {
         match command.get_ref() {
             Words::List(words) => words.clone(),
             Words::Line(line) => match words::split(line) {
@@ -564,7 +567,8 @@ pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String
             "the key file has {size} bytes, more than a public key ({MAX_KEY_FILE_BYTES})"
         ));
     }
-    let pem = std::fs::read_to_string(path).map_err(|e| format!("cannot read the key file: {e}"))?;
+    let pem =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the key file: {e}"))?;
     let key = PublicKey::from_pem(&pem).map_err(|e| e.to_string())?;
     match scheme {
         None => Ok(key),
