@@ -45,6 +45,8 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// Verify attestations against an ITE-10/11 layout (the attestation-verifier's YAML format).
     VerifyAttestations(commands::verify_attestations::Args),
+    /// Write layouts: convert TOML, create and edit step by step, check, show as a tree.
+    Layout(commands::layout::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +98,10 @@ fn main() -> ExitCode {
         Command::VerifyAttestations(args) => {
             logging::init(args.verbosity);
             commands::verify_attestations::run(args)
+        }
+        Command::Layout(args) => {
+            logging::init(args.verbosity());
+            commands::layout::run(args)
         }
     };
     match result {

@@ -3,6 +3,8 @@
 pub mod attest;
 pub mod inspect;
 pub mod keygen;
+pub mod layout;
+mod layout_edit;
 pub mod match_products;
 pub mod mock;
 mod progress;
