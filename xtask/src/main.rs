@@ -4,6 +4,8 @@
 //! - `differential`: signs and verifies with our CLI and the Python reference (needs the
 //!   reference in `.venv`, see README), in both directions.
 //! - `demo`: builds `in-toto` and runs it on the bundled example.
+//! - `getting-started`: runs the shell blocks of `docs/getting-started.md` verbatim.
+//! - `release`: builds the release binary as an in-toto supply chain and verifies it.
 #![forbid(unsafe_code)]
 
 mod bench;
@@ -16,6 +18,7 @@ mod differential_gpg;
 mod differential_record;
 mod differential_uris;
 mod fuzz;
+mod getting_started;
 mod report;
 mod verify_vectors;
 mod workspace;
@@ -28,11 +31,12 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(),
         Some("differential") => differential::run(),
         Some("demo") => demo::run(),
+        Some("getting-started") => getting_started::run(),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
+                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  getting-started  run the shell blocks of docs/getting-started.md verbatim\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
             );
             return ExitCode::from(2);
         }
