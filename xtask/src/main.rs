@@ -19,6 +19,7 @@ mod differential_record;
 mod differential_uris;
 mod fuzz;
 mod getting_started;
+mod release;
 mod report;
 mod verify_vectors;
 mod workspace;
@@ -32,11 +33,12 @@ fn main() -> ExitCode {
         Some("differential") => differential::run(),
         Some("demo") => demo::run(),
         Some("getting-started") => getting_started::run(),
+        Some("release") => release::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  getting-started  run the shell blocks of docs/getting-started.md verbatim\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
+                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  getting-started  run the shell blocks of docs/getting-started.md verbatim\n  release [--debug]  build in-toto as an in-toto supply chain (release/layout.toml) and verify it\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
             );
             return ExitCode::from(2);
         }
