@@ -43,6 +43,7 @@ mod error;
 pub mod expiry;
 pub mod show;
 mod source;
+mod spans;
 pub mod words;
 
 pub use check::{JsonPaths, Locate, check};

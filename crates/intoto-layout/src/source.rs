@@ -31,15 +31,16 @@ use std::{
 };
 
 use intoto_crypto::{PublicKey, Scheme};
-use intoto_model::{Inspection, KeyId, Layout, LayoutKey, Step, StepName, Timestamp};
+use intoto_model::{Inspection, Layout, LayoutKey, Step, StepName, Timestamp};
 use intoto_rules::Side;
 use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::{
-    check::{self, Locate},
+    check,
     error::{Error, ItemKind, Location, Problems},
     expiry::Expiry,
+    spans::{ItemSpans, LineIndex, Located, Spans},
     words,
 };
 
@@ -172,113 +173,6 @@ pub fn from_toml(text: &str, base_dir: &Path, now: Timestamp) -> Result<Converte
         layout,
         warnings: problems,
     })
-}
-
-/// Byte offsets to 1-based lines and columns.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
-    }
-
-    fn location(&self, span: Range<usize>) -> Location {
-        let offset = span.start.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        Location::Line { line, column }
-    }
-}
-
-/// Spans of the parts of the converted layout, by the layout's indices.
-#[derive(Default)]
-struct Spans {
-    whole: Range<usize>,
-    expires: Option<Range<usize>>,
-    keys: BTreeMap<KeyId, Range<usize>>,
-    steps: Vec<ItemSpans>,
-    inspections: Vec<ItemSpans>,
-}
-
-#[derive(Default)]
-struct ItemSpans {
-    name: Range<usize>,
-    threshold: Option<Range<usize>>,
-    pubkeys: Vec<Range<usize>>,
-    run: Option<Range<usize>>,
-    materials: Vec<Range<usize>>,
-    products: Vec<Range<usize>>,
-}
-
-struct Located<'a> {
-    lines: &'a LineIndex<'a>,
-    spans: &'a Spans,
-}
-
-impl Located<'_> {
-    fn item(&self, kind: ItemKind, index: usize) -> Option<&ItemSpans> {
-        match kind {
-            ItemKind::Step => self.spans.steps.get(index),
-            ItemKind::Inspection => self.spans.inspections.get(index),
-        }
-    }
-
-    fn at(&self, span: Option<&Range<usize>>) -> Location {
-        self.lines
-            .location(span.cloned().unwrap_or(self.spans.whole.clone()))
-    }
-}
-
-impl Locate for Located<'_> {
-    fn layout(&self) -> Location {
-        self.at(None)
-    }
-    fn expires(&self) -> Location {
-        self.at(self.spans.expires.as_ref())
-    }
-    fn key(&self, keyid: &KeyId) -> Location {
-        self.at(self.spans.keys.get(keyid))
-    }
-    fn item(&self, kind: ItemKind, index: usize) -> Location {
-        self.at(self.item(kind, index).map(|i| &i.name))
-    }
-    fn threshold(&self, step: usize) -> Location {
-        let item = self.spans.steps.get(step);
-        self.at(item.and_then(|i| i.threshold.as_ref().or(Some(&i.name))))
-    }
-    fn pubkey(&self, step: usize, key: usize) -> Location {
-        let item = self.spans.steps.get(step);
-        self.at(item.and_then(|i| i.pubkeys.get(key).or(Some(&i.name))))
-    }
-    fn rule(&self, kind: ItemKind, index: usize, side: Side, rule: usize) -> Location {
-        let item = self.item(kind, index);
-        self.at(item.and_then(|i| {
-            match side {
-                Side::Materials => i.materials.get(rule),
-                Side::Products => i.products.get(rule),
-            }
-            .or(Some(&i.name))
-        }))
-    }
-    fn run(&self, index: usize) -> Location {
-        let item = self.spans.inspections.get(index);
-        self.at(item.and_then(|i| i.run.as_ref().or(Some(&i.name))))
-    }
 }
 
 struct Converter<'a> {
@@ -576,20 +470,5 @@ pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String
             let scheme: Scheme = scheme.parse().map_err(|e| format!("scheme: {e}"))?;
             key.with_scheme(scheme).map_err(|e| e.to_string())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_index() {
-        let idx = LineIndex::new("a = 1\nbé = 2\n\nc");
-        assert_eq!(idx.location(0..1), Location::Line { line: 1, column: 1 });
-        assert_eq!(idx.location(6..7), Location::Line { line: 2, column: 1 });
-        // Columns count characters: "bé " is three.
-        assert_eq!(idx.location(10..11), Location::Line { line: 2, column: 4 });
-        assert_eq!(idx.location(15..16), Location::Line { line: 4, column: 1 });
     }
 }
