@@ -92,7 +92,7 @@ impl Locate for JsonPaths {
 ///
 /// Errors: `keys` entries whose `keyid` differs from the map key or that are not usable keys;
 /// duplicate step and inspection names; thresholds below 1 or above the number of distinct
-/// keys of the step; step keys missing from `keys` or listed twice; rules that do not parse
+/// keys of the step (or no keys at all); step keys missing from `keys` or listed twice; rules that do not parse
 /// (the rules crate's grammar, as the reference's `unpack_rule`); `MATCH ... FROM` a name that
 /// is neither a step nor an inspection, or, in a step's rules, an inspection; inspections
 /// without a command. Warnings: keys no step uses; expiry in the past.
@@ -258,6 +258,11 @@ fn check_step_keys(layout: &Layout, index: usize, at: &dyn Locate, problems: &mu
     }
     if step.threshold < 1 {
         problems.push(at.threshold(index), Error::ThresholdZero { step: name });
+    } else if distinct.is_empty() {
+        problems.push(
+            at.item(ItemKind::Step, index),
+            Error::NoFunctionaries { step: name },
+        );
     } else if step.threshold > distinct.len() as u64 {
         problems.push(
             at.threshold(index),

@@ -76,6 +76,9 @@ pub fn add_step(layout: &mut Layout, new: NewStep) -> Result<(), Error> {
     if new.threshold < 1 {
         return Err(Error::ThresholdZero { step: new.name });
     }
+    if new.keys.is_empty() {
+        return Err(Error::NoFunctionaries { step: new.name });
+    }
     if new.threshold > new.keys.len() as u64 {
         return Err(Error::ThresholdAboveKeys {
             step: new.name,

@@ -76,6 +76,12 @@ pub enum Error {
         /// The step.
         step: String,
     },
+    /// A step nobody may sign.
+    #[error("step {step:?} has no functionaries: nobody may sign its link")]
+    NoFunctionaries {
+        /// The step.
+        step: String,
+    },
     /// More signatures required than keys are authorised.
     #[error(
         "step {step:?}: threshold {threshold} is more than the {keys} key(s) allowed to sign it, so it can never be met"

@@ -28,7 +28,7 @@
 //! "#;
 //! let problems = from_toml(toml, ".".as_ref(), now).unwrap_err();
 //! // The step has no functionary, and the MATCH names a step that does not exist.
-//! assert!(matches!(problems.0[0].error, Error::ThresholdAboveKeys { .. }));
+//! assert!(matches!(problems.0[0].error, Error::NoFunctionaries { .. }));
 //! let last = &problems.0[1];
 //! assert_eq!(last.at, Location::Line { line: 11, column: 23 });
 //! assert!(last.to_string().contains("(did you mean \"build\"?)"));

@@ -122,10 +122,7 @@ fn key_file_missing_or_not_a_key() {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            problems.0[1].error,
-            Error::ThresholdAboveKeys { keys: 0, .. }
-        ));
+        assert!(matches!(problems.0[1].error, Error::NoFunctionaries { .. }));
     }
 }
 
@@ -201,6 +198,9 @@ fn thresholds() {
     assert!(matches!(error, Error::ThresholdZero { .. }), "{error:?}");
     let (error, _) = only_problem(&format!("{GOOD_STEP}threshold = -1\n"));
     assert!(matches!(error, Error::ThresholdZero { .. }), "{error:?}");
+    let (error, line) = only_problem("[[step]]\nname = \"nobody\"\n");
+    assert_eq!(line, FIRST + 1);
+    assert!(matches!(error, Error::NoFunctionaries { .. }), "{error:?}");
     // The same key twice counts once.
     let text = "[functionaries]\na = \"alice.pub\"\nb = \"alice.pub\"\n[[step]]\nname = \"s\"\nfunctionaries = [\"a\", \"b\"]\nthreshold = 2\n";
     let problems = from_toml(text, &demo(), now()).unwrap_err();
@@ -385,6 +385,12 @@ fn edits_refuse_invalid_items() {
     assert!(matches!(
         edit::add_step(&mut layout, step("x", 1, &["ALLOW \"a"])),
         Err(Error::UnsplittableRule { .. })
+    ));
+    let mut nobody = step("x", 1, &[]);
+    nobody.keys.clear();
+    assert!(matches!(
+        edit::add_step(&mut layout, nobody),
+        Err(Error::NoFunctionaries { .. })
     ));
     let mut unknown = step("x", 1, &[]);
     unknown.keys = vec![intoto_model::KeyId::new("ef".repeat(32)).unwrap()];
