@@ -13,10 +13,10 @@ pub enum SplitError {
     TrailingBackslash,
 }
 
-/// Splits `line` like `shlex.split(line)`: whitespace separates words; `'...'` keeps everything
-/// literally; `"..."` keeps everything but lets `\` escape `"`, `\`, `$` and `` ` ``; outside
-/// quotes `\` escapes any character; `#` is an ordinary character (`shlex.split` sets
-/// `comments=False`).
+/// Splits `line` like `shlex.split(line)`: space, tab, CR and LF separate words (shlex's
+/// `whitespace`; other Unicode spaces are word characters); `'...'` keeps everything literally;
+/// `"..."` keeps everything but lets `\` escape `"` and `\`; outside quotes `\` escapes any
+/// character; `#` is an ordinary character (`shlex.split` sets `comments=False`).
 pub fn split(line: &str) -> Result<Vec<String>, SplitError> {
     let mut words = Vec::new();
     let mut word = String::new();
@@ -25,7 +25,7 @@ pub fn split(line: &str) -> Result<Vec<String>, SplitError> {
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_whitespace() => {
+            ' ' | '\t' | '\r' | '\n' => {
                 if in_word {
                     words.push(std::mem::take(&mut word));
                     in_word = false;
@@ -47,7 +47,7 @@ pub fn split(line: &str) -> Result<Vec<String>, SplitError> {
                     match chars.next() {
                         Some('"') => break,
                         Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
+                            Some(c @ ('"' | '\\')) => word.push(c),
                             Some(c) => {
                                 word.push('\\');
                                 word.push(c);
@@ -122,6 +122,8 @@ mod tests {
             (r"ALLOW a\ b", &["ALLOW", "a b"]),
             ("ALLOW ''", &["ALLOW", ""]),
             ("ALLOW a#b", &["ALLOW", "a#b"]),
+            ("ALLOW \"\\$x\"", &["ALLOW", "\\$x"]),
+            ("ALLOW a\u{a0}b\tc\n", &["ALLOW", "a\u{a0}b", "c"]),
             (
                 r#"sh -c "printf 'print(\"hello\")\\n' > foo.py""#,
                 &["sh", "-c", r#"printf 'print("hello")\n' > foo.py"#],
@@ -150,5 +152,17 @@ mod tests {
             assert_eq!(split(&join(&words)).unwrap(), words);
         }
         assert_eq!(join(&["tar", "xzf", "a b"]), "tar xzf 'a b'");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn join_then_split_is_identity(words in proptest::collection::vec(".*", 0..6)) {
+            proptest::prop_assert_eq!(split(&join(&words)).unwrap(), words);
+        }
+
+        #[test]
+        fn split_never_panics(line in ".*") {
+            let _ = split(&line);
+        }
     }
 }
