@@ -451,18 +451,27 @@ impl Converter<'_> {
     }
 }
 
-/// Reads a PEM public key file, with a scheme other than its type's default if asked.
+/// Reads a PEM public key file, with a scheme other than its type's default if asked. Only
+/// regular files are read, and at most [`MAX_KEY_FILE_BYTES`] of them (a key path such as
+/// `/dev/zero` must not make the conversion read forever).
 pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read the key file: {e}"))?
-        .len();
-    if size > MAX_KEY_FILE_BYTES {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the key file: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read the key file: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut pem = String::new();
+    file.take(MAX_KEY_FILE_BYTES + 1)
+        .read_to_string(&mut pem)
+        .map_err(|e| format!("cannot read the key file: {e}"))?;
+    if pem.len() as u64 > MAX_KEY_FILE_BYTES {
         return Err(format!(
-            "the key file has {size} bytes, more than a public key ({MAX_KEY_FILE_BYTES})"
+            "the key file has more than {MAX_KEY_FILE_BYTES} bytes, too many for a public key"
         ));
     }
-    let pem =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read the key file: {e}"))?;
     let key = PublicKey::from_pem(&pem).map_err(|e| e.to_string())?;
     match scheme {
         None => Ok(key),
