@@ -339,7 +339,7 @@ fn check_rules(
 }
 
 /// `" (did you mean \"x\"?)"` for the closest name within two edits, else empty.
-fn hint<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn hint<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
     names
         .map(|n| (edit_distance(wrong, n), n))
         .filter(|(d, _)| *d <= 2)

@@ -95,12 +95,14 @@ pub enum Error {
         keys: usize,
     },
     /// A functionary name (TOML) that is not in `[functionaries]`.
-    #[error("step {step:?}: functionary {name:?} is not listed in [functionaries]")]
+    #[error("step {step:?}: functionary {name:?} is not listed in [functionaries]{hint}")]
     UnknownFunctionary {
         /// The step.
         step: String,
         /// The name used.
         name: String,
+        /// `" (did you mean ...?)"` or empty.
+        hint: String,
     },
     /// A functionary listed twice for one step.
     #[error("step {step:?}: functionary {name:?} is listed twice")]

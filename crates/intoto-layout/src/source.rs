@@ -24,7 +24,7 @@
 //! ```
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     fmt,
     ops::Range,
     path::{Path, PathBuf},
@@ -150,18 +150,33 @@ pub fn from_toml(text: &str, base_dir: &Path, now: Timestamp) -> Result<Converte
         base_dir,
         problems: Problems::default(),
         spans: Spans::default(),
+        incomplete: BTreeSet::new(),
     };
     let layout = converter.convert(source, now);
     let Converter {
         mut problems,
         spans,
+        incomplete,
         ..
     } = converter;
     let located = Located {
         lines: &lines,
         spans: &spans,
     };
-    problems.0.extend(check::check(&layout, &located, None).0);
+    // A step whose functionary was not listed or whose key did not load has already been
+    // reported; that it now has too few keys for its threshold would only repeat it.
+    let repeats = |e: &Error| match e {
+        Error::NoFunctionaries { step } | Error::ThresholdAboveKeys { step, .. } => {
+            incomplete.contains(step)
+        }
+        _ => false,
+    };
+    problems.0.extend(
+        check::check(&layout, &located, None)
+            .0
+            .into_iter()
+            .filter(|p| !repeats(&p.error)),
+    );
     problems.0.sort_by_key(|p| match p.at {
         Location::Line { line, column } => (line, column),
         Location::Path(_) => (0, 0),
@@ -180,6 +195,8 @@ struct Converter<'a> {
     base_dir: &'a Path,
     problems: Problems,
     spans: Spans,
+    /// Steps with a functionary that was not listed or whose key did not load.
+    incomplete: BTreeSet<String>,
 }
 
 impl Converter<'_> {
@@ -199,8 +216,17 @@ impl Converter<'_> {
                 .keys
                 .insert(key.keyid().clone(), LayoutKey::Standard(key.to_record()));
         }
+        // Key file -> functionary name, to suggest the name when a step lists the file.
+        let paths: BTreeMap<String, String> = source
+            .functionaries
+            .iter()
+            .filter_map(|(name, value)| {
+                let (path, _) = self.key_source(value).ok()?;
+                Some((path.display().to_string(), name.get_ref().clone()))
+            })
+            .collect();
         for step in source.step {
-            if let Some((step, spans)) = self.step(step.into_inner(), &functionaries) {
+            if let Some((step, spans)) = self.step(step.into_inner(), &functionaries, &paths) {
                 layout.steps.push(step);
                 self.spans.steps.push(spans);
             }
@@ -319,6 +345,7 @@ impl Converter<'_> {
         &mut self,
         source: StepSource,
         functionaries: &BTreeMap<String, Option<PublicKey>>,
+        paths: &BTreeMap<String, String>,
     ) -> Option<(Step, ItemSpans)> {
         let name = self.name(&source.name)?;
         let mut step = Step::new(name.clone());
@@ -333,14 +360,29 @@ impl Converter<'_> {
                     spans.pubkeys.push(functionary.span());
                 }
                 // Its key could not be loaded: already reported.
-                Some(None) => {}
-                None => self.problem(
-                    functionary.span(),
-                    Error::UnknownFunctionary {
-                        step: name.to_string(),
-                        name: functionary.get_ref().clone(),
-                    },
-                ),
+                Some(None) => {
+                    self.incomplete.insert(name.to_string());
+                }
+                None => {
+                    self.incomplete.insert(name.to_string());
+                    // A key file named instead of the functionary's name is a likely slip.
+                    let by_path = paths.get(functionary.get_ref().as_str());
+                    let hint = match by_path {
+                        Some(listed) => format!(" (did you mean {listed:?}?)"),
+                        None => check::hint(
+                            functionary.get_ref(),
+                            functionaries.keys().map(String::as_str),
+                        ),
+                    };
+                    self.problem(
+                        functionary.span(),
+                        Error::UnknownFunctionary {
+                            step: name.to_string(),
+                            name: functionary.get_ref().clone(),
+                            hint,
+                        },
+                    )
+                }
             }
         }
         if let Some(threshold) = &source.threshold {
