@@ -38,6 +38,15 @@ impl Failure {
         }
     }
 
+    /// A verification failure (exit 1) whose reason was already logged in full.
+    pub fn already_reported() -> Self {
+        Failure {
+            code: 1,
+            error: anyhow::anyhow!("the problems were reported above"),
+            silent: true,
+        }
+    }
+
     /// A usage or input error (exit 2).
     pub fn usage(error: impl Into<anyhow::Error>) -> Self {
         Failure {

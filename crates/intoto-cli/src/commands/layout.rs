@@ -129,6 +129,8 @@ pub fn report(file: &Path, problems: &Problems) -> Result<(), Failure> {
     }
     match problems.errors().count() {
         0 => Ok(()),
+        // The problem itself was the whole message: exit 1 without repeating it.
+        1 => Err(Failure::already_reported()),
         n => Err(Failure::verification(anyhow!(
             "{name}: {n} problem(s) found, listed above"
         ))),
