@@ -122,10 +122,10 @@ fn is_toml(path: &Path) -> bool {
 pub fn report(file: &Path, problems: &Problems) -> Result<(), Failure> {
     let name = file.display();
     for p in problems.errors() {
-        tracing::error!("{name}:{p}");
+        tracing::error!("{name}:{}: {}", p.at, p.error);
     }
     for p in problems.warnings() {
-        tracing::warn!("{name}:{}", p.to_string().replacen("warning: ", "", 1));
+        tracing::warn!("{name}:{}: {}", p.at, p.error);
     }
     match problems.errors().count() {
         0 => Ok(()),
