@@ -177,6 +177,7 @@ fn load_key(id: &str, f: &Functionary) -> Result<PublicKey, AttestError> {
         keyval: KeyVal {
             public: f.key_val.public.clone(),
             private: None,
+            certificate: None,
         },
         keyid_hash_algorithms: (!f.key_id_hash_algorithms.is_empty())
             .then(|| f.key_id_hash_algorithms.clone()),

@@ -48,6 +48,7 @@ pub(crate) fn from_legacy_json(json: &[u8]) -> Result<PrivateKey, CryptoError> {
         keyval: KeyVal {
             public: field(keyval, "public")?,
             private: None,
+            certificate: None,
         },
         keyid_hash_algorithms,
         extra: Default::default(),

@@ -12,6 +12,7 @@ pub fn sign_metablock(mb: &mut Metablock, key: &PrivateKey) -> Result<(), Crypto
     let new = Signature::Standard {
         keyid: key.keyid().clone(),
         sig,
+        cert: None,
     };
     match mb.signatures.iter_mut().find(|s| s.keyid() == key.keyid()) {
         Some(existing) => *existing = new,

@@ -249,6 +249,7 @@ impl PublicKey {
             keyval: KeyVal {
                 public,
                 private: None,
+                certificate: None,
             },
             keyid_hash_algorithms: None,
             extra: Default::default(),

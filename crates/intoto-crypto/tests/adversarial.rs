@@ -31,6 +31,7 @@ fn record(keytype: &str, scheme: &str, public: &str) -> PublicKeyRecord {
         keyval: KeyVal {
             public: public.into(),
             private: None,
+            certificate: None,
         },
         keyid_hash_algorithms: None,
         extra: Default::default(),

@@ -225,6 +225,7 @@ fn malformed_signatures_are_rejected() {
     let standard = Signature::Standard {
         keyid: key.keyid.clone(),
         sig: signature.clone(),
+        cert: None,
     };
     assert!(matches!(
         check(&standard),

@@ -277,6 +277,7 @@ fn signature_by_another_key_under_our_keyid_is_bad() {
     mb.signatures = vec![Signature::Standard {
         keyid: key.keyid().clone(),
         sig,
+        cert: None,
     }];
     assert!(matches!(
         verify_metablock(&mb, &key),
@@ -292,12 +293,13 @@ fn signed_with(name: &str) -> (Metablock, PublicKey) {
 }
 
 fn replace_sig(mb: &mut Metablock, f: impl Fn(&str) -> String) {
-    let Signature::Standard { keyid, sig } = mb.signatures[0].clone() else {
+    let Signature::Standard { keyid, sig, .. } = mb.signatures[0].clone() else {
         panic!()
     };
     mb.signatures[0] = Signature::Standard {
         keyid,
         sig: f(&sig),
+        cert: None,
     };
 }
 
@@ -473,6 +475,7 @@ fn duplicate_signatures_for_one_key() {
         Signature::Standard {
             keyid: key.keyid().clone(),
             sig: "00".repeat(64),
+            cert: None,
         },
     );
     assert!(matches!(
@@ -484,6 +487,7 @@ fn duplicate_signatures_for_one_key() {
         Signature::Standard {
             keyid: key.keyid().clone(),
             sig: "00".repeat(64),
+            cert: None,
         },
     ];
     verify_metablock(&mb, key.public_key()).unwrap();

@@ -16,6 +16,11 @@ pub struct KeyVal {
     /// Older files carry an empty `"private": ""`; kept so such keys re-serialize unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<String>,
+    /// An X.509 certificate (PEM) for the key, as in-toto-golang writes it into the key
+    /// objects of a layout's `rootcas` and `intermediatecas` (ITE-7); kept so such keys
+    /// re-serialize unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 /// A public key object: `{"keyid", "keytype", "scheme", "keyval": {"public"}}`, with the

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::{
-    Inspection, KeyId, LayoutKey, ModelError, Step, Timestamp,
+    CertificateAuthority, Inspection, KeyId, LayoutKey, ModelError, Step, Timestamp,
+    cert_constraint::{authorities_to_value, read_authorities},
     reader::{Fields, index, join, mistyped, object, push_unknown, string},
     step::Rule,
 };
@@ -40,7 +41,12 @@ pub struct Layout {
     pub steps: Vec<Step>,
     /// The inspections, in order.
     pub inspect: Vec<Inspection>,
-    /// Fields this crate does not model (e.g. in-toto-golang's `rootcas`), kept as written.
+    /// ITE-7 (in-toto-golang): the root certificate authorities functionaries' certificates
+    /// must chain to, by key id; `None` when the field is absent (it is then not written).
+    pub rootcas: Option<BTreeMap<KeyId, CertificateAuthority>>,
+    /// ITE-7: intermediate certificate authorities to build chains through.
+    pub intermediatecas: Option<BTreeMap<KeyId, CertificateAuthority>>,
+    /// Fields this crate does not model, kept as written.
     pub extra: Map<String, Value>,
 }
 
@@ -54,6 +60,8 @@ impl Layout {
             keys: BTreeMap::new(),
             steps: Vec::new(),
             inspect: Vec::new(),
+            rootcas: None,
+            intermediatecas: None,
             extra: Map::new(),
         }
     }
@@ -103,12 +111,22 @@ impl Layout {
         }
         let steps = list(f.required("steps")?, "steps", Step::read)?;
         let inspect = list(f.required("inspect")?, "inspect", Inspection::read)?;
+        let rootcas = match f.optional("rootcas") {
+            None => None,
+            Some(v) => Some(read_authorities(v, "rootcas")?),
+        };
+        let intermediatecas = match f.optional("intermediatecas") {
+            None => None,
+            Some(v) => Some(read_authorities(v, "intermediatecas")?),
+        };
         Ok(Layout {
             expires,
             readme,
             keys,
             steps,
             inspect,
+            rootcas,
+            intermediatecas,
             extra: f.unknown(),
         })
     }
@@ -206,6 +224,12 @@ impl Layout {
             "inspect".into(),
             self.inspect.iter().map(Inspection::to_value).collect(),
         );
+        if let Some(cas) = &self.rootcas {
+            m.insert("rootcas".into(), authorities_to_value(cas));
+        }
+        if let Some(cas) = &self.intermediatecas {
+            m.insert("intermediatecas".into(), authorities_to_value(cas));
+        }
         Value::Object(m)
     }
 

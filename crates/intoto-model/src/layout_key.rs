@@ -111,7 +111,7 @@ fn join_serde_path(prefix: &str, inner: &str) -> String {
     }
 }
 
-fn standard_to_value(k: &PublicKeyRecord) -> Value {
+pub(crate) fn standard_to_value(k: &PublicKeyRecord) -> Value {
     let mut m: Map<String, Value> = k.extra.clone().into_iter().collect();
     if let Some(id) = &k.keyid {
         m.insert("keyid".into(), id.as_str().into());
@@ -122,6 +122,9 @@ fn standard_to_value(k: &PublicKeyRecord) -> Value {
     keyval.insert("public".into(), k.keyval.public.clone().into());
     if let Some(private) = &k.keyval.private {
         keyval.insert("private".into(), private.clone().into());
+    }
+    if let Some(certificate) = &k.keyval.certificate {
+        keyval.insert("certificate".into(), certificate.clone().into());
     }
     m.insert("keyval".into(), Value::Object(keyval));
     if let Some(algs) = &k.keyid_hash_algorithms {

@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 
 pub mod canonical;
+mod cert_constraint;
 mod content;
 mod digest;
 mod error;
@@ -57,6 +58,7 @@ mod statement;
 mod step;
 mod timestamp;
 
+pub use cert_constraint::{ANY, CertConstraint, CertificateAuthority, certificate_pem};
 pub use content::SignedContent;
 pub use digest::{Digest, DigestError, DigestSet, expected_hex_lengths};
 pub use error::ModelError;

@@ -14,12 +14,17 @@ pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 /// A signature inside a [`Metablock`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signature {
-    /// securesystemslib signature: `{"keyid", "sig"}` with `sig` in hex.
+    /// securesystemslib signature: `{"keyid", "sig"}` with `sig` in hex, and in-toto-golang's
+    /// optional `cert` (ITE-7).
     Standard {
         /// Key that made the signature.
         keyid: KeyId,
         /// Signature bytes as lowercase or uppercase hex, as written.
         sig: String,
+        /// ITE-7: the signer's X.509 certificate (PEM) as in-toto-golang embeds it; `None`
+        /// when the field is absent. Older in-toto-golang releases wrote `"cert": ""`, kept
+        /// as `Some("")` so such files re-serialize unchanged.
+        cert: Option<String>,
     },
     /// OpenPGP signature as securesystemslib's gpg module writes it.
     Gpg {
@@ -33,6 +38,16 @@ pub enum Signature {
 }
 
 impl Signature {
+    /// The embedded X.509 certificate (ITE-7), if the signature carries a non-empty one.
+    pub fn certificate(&self) -> Option<&str> {
+        match self {
+            Signature::Standard {
+                cert: Some(cert), ..
+            } if !cert.is_empty() => Some(cert),
+            _ => None,
+        }
+    }
+
     /// The key id the signature claims.
     pub fn keyid(&self) -> &KeyId {
         match self {
@@ -44,9 +59,12 @@ impl Signature {
     pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         match self {
-            Signature::Standard { keyid, sig } => {
+            Signature::Standard { keyid, sig, cert } => {
                 m.insert("keyid".into(), keyid.as_str().into());
                 m.insert("sig".into(), sig.as_str().into());
+                if let Some(cert) = cert {
+                    m.insert("cert".into(), cert.as_str().into());
+                }
             }
             Signature::Gpg {
                 keyid,
@@ -69,7 +87,11 @@ impl Signature {
             .map_err(|e| ModelError::invalid(format!("{path}.keyid"), e.to_string()))?;
         if obj.contains_key("sig") {
             let sig = str_field(obj, "sig", path)?.to_owned();
-            Ok(Signature::Standard { keyid, sig })
+            let cert = match obj.contains_key("cert") {
+                true => Some(str_field(obj, "cert", path)?.to_owned()),
+                false => None,
+            };
+            Ok(Signature::Standard { keyid, sig, cert })
         } else if obj.contains_key("signature") {
             Ok(Signature::Gpg {
                 keyid,

@@ -3,7 +3,8 @@
 use serde_json::{Map, Value};
 
 use crate::{
-    KeyId, ModelError, StepName,
+    CertConstraint, KeyId, ModelError, StepName,
+    cert_constraint::read_constraints,
     layout_key::key_id_list,
     reader::{Fields, index, mistyped, push_unknown, string_list, unsigned},
 };
@@ -29,8 +30,10 @@ pub struct Step {
     pub pubkeys: Vec<KeyId>,
     /// The command functionaries are expected to run (only compared, with a warning).
     pub expected_command: Vec<String>,
-    /// Fields this crate does not model (e.g. in-toto-golang's `cert_constraints`), kept as
-    /// written.
+    /// ITE-7 (in-toto-golang): functionaries identified by certificate instead of by key;
+    /// `None` when the field is absent (it is then not written either).
+    pub cert_constraints: Option<Vec<CertConstraint>>,
+    /// Fields this crate does not model, kept as written.
     pub extra: Map<String, Value>,
 }
 
@@ -84,6 +87,7 @@ impl Step {
             expected_products: Vec::new(),
             pubkeys: Vec::new(),
             expected_command: Vec::new(),
+            cert_constraints: None,
             extra: Map::new(),
         }
     }
@@ -108,6 +112,10 @@ impl Step {
         )?;
         let pubkeys = key_id_list(f.required("pubkeys")?, &f.path("pubkeys"))?;
         let expected_command = f.string_list("expected_command")?;
+        let cert_constraints = match f.optional("cert_constraints") {
+            None => None,
+            Some(v) => Some(read_constraints(v, &f.path("cert_constraints"))?),
+        };
         Ok(Step {
             name,
             threshold,
@@ -115,6 +123,7 @@ impl Step {
             expected_products,
             pubkeys,
             expected_command,
+            cert_constraints,
             extra: f.unknown(),
         })
     }
@@ -144,6 +153,12 @@ impl Step {
             "expected_command".into(),
             strings_to_value(&self.expected_command),
         );
+        if let Some(constraints) = &self.cert_constraints {
+            m.insert(
+                "cert_constraints".into(),
+                constraints.iter().map(CertConstraint::to_value).collect(),
+            );
+        }
         Value::Object(m)
     }
 
@@ -252,9 +267,11 @@ mod tests {
     #[test]
     fn step_round_trips_with_unknown_fields() {
         let v = json!({"_type": "step", "name": "a", "threshold": 2, "expected_materials": [["ALLOW", "*"]],
-            "expected_products": [], "pubkeys": ["ab"], "expected_command": ["ls"], "cert_constraints": []});
+            "expected_products": [], "pubkeys": ["ab"], "expected_command": ["ls"], "cert_constraints": [],
+            "x-tool": 1});
         let s = Step::from_value(&v).unwrap();
-        assert_eq!(s.unknown_fields(), ["cert_constraints"]);
+        assert_eq!(s.unknown_fields(), ["x-tool"]);
+        assert_eq!(s.cert_constraints, Some(vec![]));
         assert_eq!(s.to_value(), v);
     }
 }

@@ -66,6 +66,7 @@ fn populated_layout() {
         keyval: KeyVal {
             public: "cd".repeat(32),
             private: None,
+            certificate: None,
         },
         keyid_hash_algorithms: None,
         extra: BTreeMap::new(),
