@@ -52,11 +52,10 @@ impl Certificate {
         };
         let begins = text.matches("-----BEGIN ").count();
         if begins != 1 {
-            return Err(malformed(format!(
-                "expected one PEM block, found {begins}"
-            )));
+            return Err(malformed(format!("expected one PEM block, found {begins}")));
         }
-        let block = intoto_crypto::pem::parse(text.as_bytes()).map_err(|e| malformed(e.to_string()))?;
+        let block =
+            intoto_crypto::pem::parse(text.as_bytes()).map_err(|e| malformed(e.to_string()))?;
         if block.label != "CERTIFICATE" {
             return Err(malformed(format!(
                 "expected a \"CERTIFICATE\" PEM block, found {:?}",
@@ -163,7 +162,9 @@ impl Certificate {
     /// notBefore and notAfter as Unix seconds.
     pub fn validity_unix(&self) -> (i64, i64) {
         let v = self.inner.tbs_certificate().validity();
-        let secs = |t: x509_cert::time::Time| i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
+        let secs = |t: x509_cert::time::Time| {
+            i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+        };
         (secs(v.not_before), secs(v.not_after))
     }
 
@@ -236,12 +237,17 @@ impl Certificate {
             .signature()
             .as_bytes()
             .ok_or_else(|| bad("the signature is not a whole number of bytes".into()))?;
-        key.verify(&self.tbs_der, sig).map_err(|e| bad(e.to_string()))
+        key.verify(&self.tbs_der, sig)
+            .map_err(|e| bad(e.to_string()))
     }
 
     /// Basic constraints `(ca, path_len_constraint)`, if the extension is present.
     pub fn basic_constraints(&self) -> Option<(bool, Option<u8>)> {
-        match self.inner.tbs_certificate().get_extension::<BasicConstraints>() {
+        match self
+            .inner
+            .tbs_certificate()
+            .get_extension::<BasicConstraints>()
+        {
             Ok(Some((_, bc))) => Some((bc.ca, bc.path_len_constraint)),
             _ => None,
         }
@@ -278,7 +284,13 @@ impl Certificate {
             OID_SUBJECT_KEY_ID,
             OID_AUTHORITY_KEY_ID,
         ];
-        for ext in self.inner.tbs_certificate().extensions().into_iter().flatten() {
+        for ext in self
+            .inner
+            .tbs_certificate()
+            .extensions()
+            .into_iter()
+            .flatten()
+        {
             if ext.critical && !handled.contains(&ext.extn_id) {
                 return Err(X509Error::UnhandledCriticalExtension {
                     subject: self.subject.clone(),
@@ -304,7 +316,11 @@ impl Certificate {
     }
 
     fn san(&self, pick: impl Fn(&GeneralName) -> Option<String>) -> Vec<String> {
-        match self.inner.tbs_certificate().get_extension::<SubjectAltName>() {
+        match self
+            .inner
+            .tbs_certificate()
+            .get_extension::<SubjectAltName>()
+        {
             Ok(Some((_, san))) => san.0.iter().filter_map(pick).collect(),
             _ => Vec::new(),
         }

@@ -30,7 +30,10 @@ pub struct VerifiedChain {
 impl TrustStore {
     /// The layout's `rootcas` and `intermediatecas`, plus intermediates given at verification
     /// time (`--intermediate-certs`, as in-toto-golang's `-i`).
-    pub fn from_layout(layout: &Layout, extra_intermediates: &[Certificate]) -> Result<Self, X509Error> {
+    pub fn from_layout(
+        layout: &Layout,
+        extra_intermediates: &[Certificate],
+    ) -> Result<Self, X509Error> {
         let roots = read_authorities(layout.rootcas.as_ref(), "rootcas")?;
         let mut intermediates: Vec<Certificate> =
             read_authorities(layout.intermediatecas.as_ref(), "intermediatecas")?
@@ -148,12 +151,18 @@ fn check_issuer(
                 )));
             }
         }
-        _ => return Err(refuse("its basic constraints do not mark it as a CA".into())),
+        _ => {
+            return Err(refuse(
+                "its basic constraints do not mark it as a CA".into(),
+            ));
+        }
     }
     if let Some(ku) = issuer.key_usage()
         && !ku.key_cert_sign()
     {
-        return Err(refuse("its key usage does not allow signing certificates".into()));
+        return Err(refuse(
+            "its key usage does not allow signing certificates".into(),
+        ));
     }
     cert.check_signature_by(issuer)
 }

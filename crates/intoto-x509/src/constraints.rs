@@ -56,14 +56,22 @@ fn check_one(
             vec![constraint.common_name.clone()],
             vec![cert.common_name()],
         ),
-        (Attribute::DnsNames, list(&constraint.dns_names), cert.dns_names()),
+        (
+            Attribute::DnsNames,
+            list(&constraint.dns_names),
+            cert.dns_names(),
+        ),
         (Attribute::Emails, list(&constraint.emails), cert.emails()),
         (
             Attribute::Organizations,
             list(&constraint.organizations),
             cert.organizations(),
         ),
-        (Attribute::Roots, list(&constraint.roots), vec![root.to_string()]),
+        (
+            Attribute::Roots,
+            list(&constraint.roots),
+            vec![root.to_string()],
+        ),
         (Attribute::Uris, list(&constraint.uris), cert.uris()),
     ];
     for (attribute, allowed, values) in checks {
@@ -102,7 +110,9 @@ fn check_attribute(allowed: &[String], values: &[String]) -> Result<(), String> 
                 unmet.remove(i);
             }
             None if allowed.is_empty() => {
-                return Err(format!("the certificate has {value:?}, the constraint allows none"));
+                return Err(format!(
+                    "the certificate has {value:?}, the constraint allows none"
+                ));
             }
             None => {
                 return Err(format!(

@@ -109,7 +109,9 @@ pub enum X509Error {
         issuer: String,
     },
     /// The chain ends in a self-signed certificate that is not one of the layout's roots.
-    #[error("certificate chain ends in the self-signed '{subject}', which is not a root of the layout")]
+    #[error(
+        "certificate chain ends in the self-signed '{subject}', which is not a root of the layout"
+    )]
     UntrustedRoot {
         /// The self-signed certificate.
         subject: String,
@@ -165,7 +167,10 @@ pub enum X509Error {
         step: String,
     },
     /// The certificate passes none of the step's constraints.
-    #[error("certificate '{subject}' passes none of the cert_constraints of step '{step}': {}", join(mismatches))]
+    #[error(
+        "certificate '{subject}' passes none of the cert_constraints of step '{step}': {}",
+        join(mismatches)
+    )]
     ConstraintsNotMet {
         /// The step.
         step: String,

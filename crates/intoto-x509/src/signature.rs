@@ -21,7 +21,10 @@ pub fn key_for_keyid(cert: &Certificate, keyid: &KeyId) -> Result<PublicKey, X50
     let public = &key.record().keyval.public;
     let publics = [public.as_str(), public.trim_end()];
     let algs = LEGACY_HASH_ALGORITHMS.map(String::from);
-    for scheme in Scheme::ALL.into_iter().filter(|s| s.key_type() == key.key_type()) {
+    for scheme in Scheme::ALL
+        .into_iter()
+        .filter(|s| s.key_type() == key.key_type())
+    {
         let mut keytypes = vec![key.keytype()];
         if matches!(key.key_type(), KeyType::EcdsaP256 | KeyType::EcdsaP384) {
             keytypes.push(scheme.as_str()); // securesystemslib's old ECDSA keytypes
