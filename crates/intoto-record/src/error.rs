@@ -87,6 +87,14 @@ pub enum RecordError {
         /// The step.
         step: String,
     },
+    /// A certificate (ITE-7) can only be embedded in a Metablock signature.
+    #[error(
+        "step '{step}': a certificate can only be embedded in Metablock signatures (as in-toto-golang does); drop --use-dsse"
+    )]
+    CertificateDsse {
+        /// The step.
+        step: String,
+    },
     /// Using a GnuPG key failed (exporting it, or checking the unfinished link with it).
     #[error("step '{step}': GnuPG key {key}")]
     Gpg {

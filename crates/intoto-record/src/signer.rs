@@ -15,6 +15,15 @@ use crate::RecordError;
 pub enum Signer {
     /// A private key loaded in memory (`--signing-key`).
     Key(PrivateKey),
+    /// ITE-7: a private key whose X.509 certificate is embedded in the signature (`cert`), as
+    /// in-toto-golang's `--cert` does (`--signing-key` with `--cert`). The caller checks that
+    /// the certificate is the key's. Metablocks only: DSSE signatures have no `cert`.
+    Certified {
+        /// The private key.
+        key: PrivateKey,
+        /// The certificate, PEM, written as is into the signature's `cert`.
+        cert_pem: String,
+    },
     /// A key in a GnuPG keyring, used through the `gpg` program (`-g/--gpg [KEYID]`):
     /// `keyid` names the key (anything `gpg --local-user` accepts), `None` is gpg's default
     /// key. Metablocks only: GnuPG signatures do not exist in DSSE envelopes.
@@ -38,13 +47,23 @@ impl Signer {
     /// `None` for GnuPG, whose signing (sub)key is known only from the signature.
     pub fn known_keyid(&self) -> Option<&KeyId> {
         match self {
-            Signer::Key(key) => Some(key.keyid()),
+            Signer::Key(key) | Signer::Certified { key, .. } => Some(key.keyid()),
             #[cfg(feature = "gpg")]
             Signer::Gpg { .. } => None,
         }
     }
 
-    /// Whether this signer can sign DSSE envelopes (GnuPG cannot, as in the reference).
+    /// The private key, for a key signer (with or without certificate).
+    pub fn private_key(&self) -> Option<&PrivateKey> {
+        match self {
+            Signer::Key(key) | Signer::Certified { key, .. } => Some(key),
+            #[cfg(feature = "gpg")]
+            Signer::Gpg { .. } => None,
+        }
+    }
+
+    /// Whether this signer can sign DSSE envelopes (GnuPG cannot, as in the reference; a
+    /// certificate has no place in a DSSE signature).
     pub fn supports_dsse(&self) -> bool {
         matches!(self, Signer::Key(_))
     }
@@ -57,6 +76,17 @@ impl Signer {
         match self {
             Signer::Key(key) => {
                 intoto_crypto::sign_metablock(mb, key)?;
+                Ok(key.keyid().clone())
+            }
+            Signer::Certified { key, cert_pem } => {
+                intoto_crypto::sign_metablock(mb, key)?;
+                for s in &mut mb.signatures {
+                    if let intoto_model::Signature::Standard { keyid, cert, .. } = s
+                        && keyid == key.keyid()
+                    {
+                        *cert = Some(cert_pem.clone());
+                    }
+                }
                 Ok(key.keyid().clone())
             }
             #[cfg(feature = "gpg")]
@@ -80,6 +110,9 @@ impl Signer {
                 })?;
                 Ok(key.keyid().clone())
             }
+            Signer::Certified { .. } => Err(RecordError::CertificateDsse {
+                step: step.to_string(),
+            }),
             #[cfg(feature = "gpg")]
             Signer::Gpg { .. } => Err(RecordError::GpgDsse {
                 step: step.to_string(),

@@ -67,7 +67,7 @@ pub fn record_stop(
     progress: Option<&Progress>,
 ) -> Result<(PathBuf, Recording), RecordError> {
     let (unfinished, mut link, wrapper, signer) = match signer {
-        Signer::Key(key) => {
+        Signer::Key(key) | Signer::Certified { key, .. } => {
             let path = dir.join(unfinished_file_name(name, key.keyid()));
             let (document, bytes_path) = read_unfinished(path, name)?;
             check_key(&document, &bytes_path, key)?;

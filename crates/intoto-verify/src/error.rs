@@ -45,6 +45,32 @@ pub enum VerifyError {
         /// What was found.
         found: String,
     },
+    /// ITE-7: a link signed with a certificate did not count (its chain, constraints or
+    /// signature failed) and the step's threshold was not met without it.
+    #[error(
+        "step '{step}' requires {required} link(s) by distinct functionaries, {found} counted; '{path}' is signed with a certificate that does not count: {source}"
+    )]
+    CertifiedLink {
+        /// The step.
+        step: String,
+        /// The refused link file.
+        path: PathBuf,
+        /// Why its certificate or signature was refused.
+        source: intoto_x509::X509Error,
+        /// The threshold.
+        required: u64,
+        /// Distinct functionaries counted.
+        found: usize,
+    },
+    /// ITE-7: the layout's `rootcas`, `intermediatecas` or the extra intermediates cannot be
+    /// read.
+    #[error("layout '{path}': {source}")]
+    CertificateAuthorities {
+        /// The layout file.
+        path: PathBuf,
+        /// What is wrong with a certificate.
+        source: intoto_x509::X509Error,
+    },
     /// No key was given to check the root layout with.
     #[error("layout verification needs at least one public key")]
     NoLayoutKeys,

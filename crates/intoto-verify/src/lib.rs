@@ -15,12 +15,14 @@
 //!     now_unix: 1_800_000_000,
 //!     params: None,
 //!     inspections: Default::default(),
+//!     intermediate_certs: Vec::new(),
 //! };
 //! let outcome = verify("root.layout".as_ref(), &[key], &options);
 //! assert!(outcome.result.is_ok());
 //! ```
 #![forbid(unsafe_code)]
 
+mod certs;
 mod document;
 mod error;
 pub mod inspect;

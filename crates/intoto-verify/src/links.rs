@@ -36,7 +36,9 @@ pub fn link_file_name(step: &str, keyid: &KeyId) -> String {
 }
 
 /// Loads the link files of `step` from `link_dir`: one per authorized key id (and OpenPGP
-/// subkey). Fails when fewer files than the threshold exist or a file is malformed.
+/// subkey), and for a step with `cert_constraints` (ITE-7) every other link file of the step
+/// signed with a certificate. Fails when fewer files than the threshold exist or a file is
+/// malformed.
 pub fn load_step_files(
     step: &Step,
     keys: &LayoutKeys,
@@ -58,6 +60,11 @@ pub fn load_step_files(
             }
         }
     }
+    if crate::certs::accepts_certificates(step) {
+        let certified = crate::certs::load_certified_files(step, &files, link_dir)?;
+        files.extend(certified);
+        looked_for.push(format!("{}.*.link signed with a certificate", step.name));
+    }
     if (files.len() as u64) < step.threshold {
         return Err(VerifyError::LinksMissing {
             step: step.name.to_string(),
@@ -76,10 +83,16 @@ pub fn load_step_files(
 ///
 /// Two key ids with the same key material count once, and links by subkeys of one OpenPGP
 /// key count once, as the reference does for subkeys.
+///
+/// A file whose key id is not one of the step's keys counts, for a step with
+/// `cert_constraints`, when its certificate checks out against `certs` (ITE-7,
+/// [`crate::certs::verify_certified`]). When the threshold is not met and such a file was
+/// refused, the error is [`VerifyError::CertifiedLink`] with the certificate's reason.
 pub fn verify_step_files(
     step: &Step,
     files: Vec<LoadedFile>,
     keys: &LayoutKeys,
+    certs: &intoto_x509::TrustStore,
     now_unix: i64,
     step_report: &mut StepReport,
     warnings: &mut Vec<String>,
@@ -87,6 +100,7 @@ pub fn verify_step_files(
     let mut verified: Vec<VerifiedFile> = Vec::new();
     let mut counted: Vec<KeyId> = Vec::new();
     let mut skipped = Vec::new();
+    let mut cert_error = None;
     for file in files {
         let file_name = file.path.display().to_string();
         let mut record = |status: String| {
@@ -96,7 +110,30 @@ pub fn verify_step_files(
                 status,
             });
         };
-        let Some(main) = keys.main_keyid(&file.file_keyid, &step.pubkeys) else {
+        let authorized = keys.main_keyid(&file.file_keyid, &step.pubkeys);
+        if authorized.is_none() && crate::certs::accepts_certificates(step) {
+            match crate::certs::verify_certified(step, &file, certs, now_unix) {
+                Ok(main) => {
+                    if counted.contains(&main) {
+                        record("used (same functionary as another link: counted once)".into());
+                    } else {
+                        counted.push(main.clone());
+                        record("used (signed with a certificate)".into());
+                    }
+                    verified.push(VerifiedFile {
+                        file,
+                        main_keyid: main,
+                    });
+                }
+                Err(e) => {
+                    skipped.push(format!("'{file_name}': {e}"));
+                    record(format!("skipped: {e}"));
+                    cert_error.get_or_insert((file.path.clone(), e));
+                }
+            }
+            continue;
+        }
+        let Some(main) = authorized else {
             let why = format!(
                 "key {} is not authorized for step '{}'",
                 file.file_keyid, step.name
@@ -143,6 +180,15 @@ pub fn verify_step_files(
         } else {
             format!("; not counted: {}", skipped.join("; "))
         };
+        if let Some((path, source)) = cert_error {
+            return Err(VerifyError::CertifiedLink {
+                step: step.name.to_string(),
+                path,
+                source,
+                required: step.threshold,
+                found: counted.len(),
+            });
+        }
         return Err(VerifyError::ThresholdNotMet {
             step: step.name.to_string(),
             required: step.threshold,

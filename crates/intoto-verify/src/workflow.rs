@@ -43,6 +43,9 @@ pub struct Options {
     pub params: Option<BTreeMap<String, String>>,
     /// How inspections run.
     pub inspections: crate::inspect::InspectionOptions,
+    /// ITE-7: intermediate certificate authorities given at verification time
+    /// (`--intermediate-certs`), used with the layout's `intermediatecas`.
+    pub intermediate_certs: Vec<intoto_x509::Certificate>,
 }
 
 /// The result of a verification with the report of every check made.
@@ -136,6 +139,11 @@ impl Context<'_> {
 
         // 4-6. Links, signatures, thresholds, sublayouts.
         let keys = LayoutKeys::new(&layout);
+        let certs = intoto_x509::TrustStore::from_layout(&layout, &self.options.intermediate_certs)
+            .map_err(|source| VerifyError::CertificateAuthorities {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut chain: BTreeMap<StepName, Vec<(String, Link)>> = BTreeMap::new();
         // Reading, parsing and signature checks of the steps' files are independent of each
         // other and most of the work with large links: done for all steps in parallel. Their
@@ -144,7 +152,7 @@ impl Context<'_> {
         let prepared: Vec<PreparedStep> = layout
             .steps
             .par_iter()
-            .map(|step| prepare_step(step, &keys, link_dir, self.options.now_unix))
+            .map(|step| prepare_step(step, &keys, &certs, link_dir, self.options.now_unix))
             .collect();
         for (step, prepared) in layout.steps.iter().zip(prepared) {
             let PreparedStep {
@@ -287,7 +295,13 @@ enum PreparedEvidence {
 
 /// Steps 4 and 5 for one step, and the typed content of each file whose signature counted.
 /// A file's parsed JSON is dropped as soon as its link is read (sublayouts keep theirs).
-fn prepare_step(step: &Step, keys: &LayoutKeys, link_dir: &Path, now_unix: i64) -> PreparedStep {
+fn prepare_step(
+    step: &Step,
+    keys: &LayoutKeys,
+    certs: &intoto_x509::TrustStore,
+    link_dir: &Path,
+    now_unix: i64,
+) -> PreparedStep {
     let mut report = StepReport {
         name: step.name.to_string(),
         threshold: step.threshold,
@@ -296,7 +310,15 @@ fn prepare_step(step: &Step, keys: &LayoutKeys, link_dir: &Path, now_unix: i64) 
     let mut warnings = Vec::new();
     let files = links::load_step_files(step, keys, link_dir)
         .and_then(|files| {
-            links::verify_step_files(step, files, keys, now_unix, &mut report, &mut warnings)
+            links::verify_step_files(
+                step,
+                files,
+                keys,
+                certs,
+                now_unix,
+                &mut report,
+                &mut warnings,
+            )
         })
         .map(|verified| {
             verified

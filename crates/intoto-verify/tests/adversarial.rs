@@ -89,6 +89,7 @@ impl Chain {
                 persist_links: false,
                 ..InspectionOptions::default()
             },
+            intermediate_certs: Vec::new(),
         }
     }
 

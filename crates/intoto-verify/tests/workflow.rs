@@ -141,6 +141,7 @@ impl Chain {
                 persist_links: false,
                 ..InspectionOptions::default()
             },
+            intermediate_certs: Vec::new(),
         }
     }
 

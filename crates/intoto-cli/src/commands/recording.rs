@@ -95,6 +95,15 @@ pub struct KeyArgs {
     /// GnuPG home directory (default: gpg's own); only with --gpg.
     #[arg(long = "gpg-home", value_name = "PATH")]
     gpg_home: Option<PathBuf>,
+    /// ITE-7: the signing key's X.509 certificate (PEM), embedded in the signature as
+    /// in-toto-golang does (`cert`); only with --signing-key, Metablocks only.
+    #[arg(
+        short = 'c',
+        long = "cert",
+        value_name = "PATH",
+        requires = "signing_key"
+    )]
+    cert: Option<PathBuf>,
 }
 
 impl KeyArgs {
@@ -107,6 +116,11 @@ impl KeyArgs {
     /// reference runs the command and then fails to sign (exit 1); we refuse before anything
     /// runs.
     pub fn check_wrapper(&self, dsse: bool, flag: &str) -> Result<(), Failure> {
+        if dsse && self.cert.is_some() {
+            return Err(Failure::usage(anyhow!(
+                "--cert embeds the certificate in a Metablock signature (as in-toto-golang does); it cannot be used with {flag}"
+            )));
+        }
         if dsse && self.is_gpg() {
             return Err(Failure::usage(anyhow!(
                 "GnuPG keys cannot sign DSSE envelopes (nor in the reference): drop {flag} or use --signing-key"
@@ -134,16 +148,36 @@ impl KeyArgs {
                 if self.gpg_home.is_some() {
                     tracing::warn!("--gpg-home is ignored without --gpg");
                 }
-                self.load_pem(path).map(Signer::Key)
+                let key = self.load_pem(path)?;
+                match &self.cert {
+                    None => Ok(Signer::Key(key)),
+                    Some(cert_path) => {
+                        let cert = load_certificate(cert_path)?;
+                        intoto_x509::check_key_matches(&cert, &key)
+                            .with_context(|| {
+                                format!("cannot use the certificate '{}'", cert_path.display())
+                            })
+                            .map_err(Failure::error)?;
+                        Ok(Signer::Certified {
+                            key,
+                            cert_pem: cert.to_pem(),
+                        })
+                    }
+                }
             }
         }
     }
 
     /// A PEM key only, for DSSE-only commands (`in-toto attest`): GnuPG is a usage error.
     pub fn load_key(&self) -> Result<PrivateKey, Failure> {
+        if self.cert.is_some() {
+            return Err(Failure::usage(anyhow!(
+                "--cert embeds the certificate in a Metablock signature; attestations are DSSE envelopes"
+            )));
+        }
         self.check_wrapper(true, "--gpg")?;
         match self.load()? {
-            Signer::Key(key) => Ok(key),
+            Signer::Key(key) | Signer::Certified { key, .. } => Ok(key),
             Signer::Gpg { .. } => Err(Failure::usage(anyhow!(
                 "GnuPG keys cannot sign DSSE envelopes"
             ))),
@@ -169,6 +203,16 @@ impl KeyArgs {
             .with_context(|| format!("cannot load the signing key '{}'", path.display()))
             .map_err(Failure::error)
     }
+}
+
+/// Reads an X.509 certificate (PEM) for `--cert`; a bad file is an error (exit 1).
+fn load_certificate(path: &std::path::Path) -> Result<intoto_x509::Certificate, Failure> {
+    let pem = files::read_limited(path).map_err(Failure::error)?;
+    let pem = std::str::from_utf8(&pem)
+        .map_err(|_| Failure::error(anyhow!("'{}' is not a PEM file", path.display())))?;
+    intoto_x509::Certificate::from_pem(pem, "")
+        .with_context(|| format!("cannot load the certificate '{}'", path.display()))
+        .map_err(Failure::error)
 }
 
 /// A step name, or a usage error saying why it cannot be one.

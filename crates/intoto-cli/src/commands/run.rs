@@ -7,7 +7,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use anyhow::anyhow;
-use intoto_record::{Signer, Step, Wrapper, command::CommandOptions, metadata, run_step_observed};
+use intoto_record::{Step, Wrapper, command::CommandOptions, metadata, run_step_observed};
 
 use super::{
     progress::Ticker,
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         );
     }
     if args.attestation {
-        let Signer::Key(key) = &signer else {
+        let Some(key) = signer.private_key() else {
             return Err(Failure::usage(anyhow!(
                 "GnuPG keys cannot sign attestations"
             )));

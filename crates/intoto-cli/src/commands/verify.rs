@@ -48,6 +48,10 @@ pub struct Args {
     /// Directory with the link files.
     #[arg(long = "link-dir", value_name = "PATH", default_value = ".")]
     link_dir: PathBuf,
+    /// ITE-7: intermediate CA certificates (PEM) that links' certificates may chain through
+    /// to the layout's `rootcas`, besides the layout's own `intermediatecas`.
+    #[arg(short = 'i', long = "intermediate-certs", value_name = "PATH", num_args = 1..)]
+    intermediate_certs: Vec<PathBuf>,
     /// Seconds an inspection may run before it is killed.
     #[arg(
         long = "inspection-timeout",
@@ -96,7 +100,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             return Err(Failure::usage(anyhow!("--param {name} is given twice")));
         }
     }
+    let intermediate_certs =
+        load_certificates(&args.intermediate_certs).map_err(Failure::verification)?;
     let options = Options {
+        intermediate_certs,
         link_dir: args.link_dir.clone(),
         now_unix: now_unix(),
         params: (!params.is_empty()).then_some(params),
@@ -145,9 +152,29 @@ fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<VerificationKey>> {
             let pem = files::read_limited(path)?;
             let pem = std::str::from_utf8(&pem)
                 .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
-            PublicKey::from_pem(pem)
-                .map(VerificationKey::from)
+            // A certificate stands for its key, as with in-toto-golang's `--layout-keys`.
+            let key = if pem.contains("-----BEGIN CERTIFICATE-----") {
+                intoto_x509::Certificate::from_pem(pem, "")
+                    .map(|c| c.public_key().clone())
+                    .map_err(anyhow::Error::from)
+            } else {
+                PublicKey::from_pem(pem).map_err(anyhow::Error::from)
+            };
+            key.map(VerificationKey::from)
                 .with_context(|| format!("cannot load the public key '{}'", path.display()))
+        })
+        .collect()
+}
+
+fn load_certificates(paths: &[PathBuf]) -> anyhow::Result<Vec<intoto_x509::Certificate>> {
+    paths
+        .iter()
+        .map(|path| {
+            let pem = files::read_limited(path)?;
+            let pem = std::str::from_utf8(&pem)
+                .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
+            intoto_x509::Certificate::from_pem(pem, "")
+                .with_context(|| format!("cannot load the certificate '{}'", path.display()))
         })
         .collect()
 }

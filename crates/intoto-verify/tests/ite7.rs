@@ -1,0 +1,192 @@
+//! ITE-7 end to end: a step whose functionaries are known by certificate (in-toto-golang's
+//! `rootcas`, `intermediatecas`, `cert_constraints`), with the certificates of
+//! `crates/intoto-x509/tests/data` (see its README).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+use intoto_crypto::{KeyType, PrivateKey};
+use intoto_model::{Metablock, pyjson};
+use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
+use intoto_x509::{Attribute, Certificate, X509Error};
+use serde_json::json;
+
+const NOW: i64 = 1_800_000_000; // 2027-01-15
+
+fn data(name: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../intoto-x509/tests/data/");
+    std::fs::read_to_string(format!("{dir}{name}")).unwrap()
+}
+
+fn cert(name: &str) -> Certificate {
+    Certificate::from_pem(&data(name), "").unwrap()
+}
+
+fn authority(name: &str) -> (String, serde_json::Value) {
+    let c = cert(name);
+    let id = c.public_key().keyid().to_string();
+    let v = json!({"keyid": id, "keytype": "rsa", "scheme": "rsassa-pss-sha256",
+        "keyid_hash_algorithms": ["sha256", "sha512"],
+        "keyval": {"public": c.public_key().to_pem().unwrap(), "certificate": data(name)}});
+    (id, v)
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    owner: PrivateKey,
+}
+
+impl Setup {
+    /// A layout like in-toto-golang's `certs/layout.tmpl`: no keys, step write-code for any
+    /// certificate with SPIFFE id `spiffe://example.com/write-code` under the Go root.
+    fn new(with_intermediate: bool) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = PrivateKey::generate(KeyType::Ed25519).unwrap();
+        let (root_id, root) = authority("root.cert.pem");
+        let mut intermediates = serde_json::Map::new();
+        if with_intermediate {
+            let (id, v) = authority("example.com.intermediate.cert.pem");
+            intermediates.insert(id, v);
+        }
+        let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
+            "keys": {}, "inspect": [],
+            "rootcas": {root_id: root}, "intermediatecas": intermediates,
+            "steps": [{"_type": "step", "name": "write-code", "threshold": 1, "pubkeys": [],
+                "expected_command": [], "expected_materials": [],
+                "expected_products": [["ALLOW", "foo.py"]],
+                "cert_constraints": [{"common_name": "*", "dns_names": [""], "emails": [""],
+                    "organizations": ["*"], "roots": ["*"],
+                    "uris": ["spiffe://example.com/write-code"]}]}]});
+        let mut mb = Metablock::new(layout);
+        intoto_crypto::sign_metablock(&mut mb, &owner).unwrap();
+        std::fs::write(
+            dir.path().join("root.layout"),
+            pyjson::metablock_file(&mb.to_value()),
+        )
+        .unwrap();
+        Setup { dir, owner }
+    }
+
+    /// Writes the link of write-code signed by `key_file` with `cert_file` embedded.
+    fn link(&self, key_file: &str, cert_file: &str) {
+        let key = PrivateKey::from_pem(data(key_file).as_bytes(), None).unwrap();
+        let mut mb = Metablock::new(json!({"_type": "link", "name": "write-code",
+            "materials": {}, "byproducts": {}, "command": [], "environment": {},
+            "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
+        intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
+        intoto_x509::attach_certificate(&mut mb, key.keyid(), &cert(cert_file));
+        let name = format!("write-code.{}.link", key.keyid().short());
+        std::fs::write(
+            self.dir.path().join(name),
+            pyjson::metablock_file(&mb.to_value()),
+        )
+        .unwrap();
+    }
+
+    fn verify_with(&self, intermediates: &[&str]) -> Result<intoto_model::Link, VerifyError> {
+        let options = Options {
+            link_dir: self.dir.path().to_path_buf(),
+            now_unix: NOW,
+            params: None,
+            inspections: InspectionOptions {
+                persist_links: false,
+                ..InspectionOptions::default()
+            },
+            intermediate_certs: intermediates.iter().map(|n| cert(n)).collect(),
+        };
+        let key: VerificationKey = self.owner.public_key().clone().into();
+        verify(&self.dir.path().join("root.layout"), &[key], &options).result
+    }
+
+    fn verify(&self) -> Result<intoto_model::Link, VerifyError> {
+        self.verify_with(&[])
+    }
+}
+
+fn certificate_error(result: Result<intoto_model::Link, VerifyError>) -> X509Error {
+    match result {
+        Err(VerifyError::CertifiedLink { source, step, .. }) => {
+            assert_eq!(step, "write-code");
+            source
+        }
+        other => panic!("expected CertifiedLink, got {other:?}"),
+    }
+}
+
+#[test]
+fn link_signed_with_the_go_leaf_certificate_verifies() {
+    let s = Setup::new(true);
+    s.link(
+        "example.com.write-code.key.pem",
+        "example.com.write-code.cert.pem",
+    );
+    let summary = s.verify().unwrap();
+    assert_eq!(summary.products.len(), 1);
+}
+
+#[test]
+fn wrong_spiffe_id_fails_the_constraint() {
+    let s = Setup::new(true);
+    s.link("other.key.pem", "other.cert.pem");
+    match certificate_error(s.verify()) {
+        X509Error::ConstraintsNotMet { mismatches, .. } => {
+            assert_eq!(mismatches[0].attribute, Attribute::Uris);
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn expired_certificate_fails() {
+    let s = Setup::new(true);
+    s.link("expired.key.pem", "expired.cert.pem");
+    assert!(matches!(
+        certificate_error(s.verify()),
+        X509Error::Expired { .. }
+    ));
+}
+
+#[test]
+fn missing_intermediate_fails_until_given_on_the_command_line() {
+    let s = Setup::new(false);
+    s.link(
+        "example.com.write-code.key.pem",
+        "example.com.write-code.cert.pem",
+    );
+    assert!(matches!(
+        certificate_error(s.verify()),
+        X509Error::IssuerNotFound { .. }
+    ));
+    s.verify_with(&["example.com.intermediate.cert.pem"])
+        .unwrap();
+}
+
+#[test]
+fn certificate_of_an_untrusted_root_fails() {
+    let s = Setup::new(true);
+    s.link("other-write-code.key.pem", "other-write-code.cert.pem");
+    assert!(matches!(
+        certificate_error(s.verify_with(&["other-intermediate.cert.pem"])),
+        X509Error::BadCertificateSignature { .. }
+    ));
+}
+
+#[test]
+fn link_without_certificate_does_not_count() {
+    let s = Setup::new(true);
+    let key = PrivateKey::from_pem(data("other.key.pem").as_bytes(), None).unwrap();
+    let mut mb = Metablock::new(
+        json!({"_type": "link", "name": "write-code", "materials": {},
+        "products": {}, "byproducts": {}, "command": [], "environment": {}}),
+    );
+    intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
+    let name = format!("write-code.{}.link", key.keyid().short());
+    std::fs::write(
+        s.dir.path().join(name),
+        pyjson::metablock_file(&mb.to_value()),
+    )
+    .unwrap();
+    assert!(matches!(
+        s.verify(),
+        Err(VerifyError::LinksMissing { found: 0, .. })
+    ));
+}
