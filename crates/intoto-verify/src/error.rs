@@ -56,7 +56,7 @@ pub enum VerifyError {
         /// The refused link file.
         path: PathBuf,
         /// Why its certificate or signature was refused.
-        source: intoto_x509::X509Error,
+        source: Box<intoto_x509::X509Error>,
         /// The threshold.
         required: u64,
         /// Distinct functionaries counted.

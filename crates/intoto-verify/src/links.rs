@@ -184,7 +184,7 @@ pub fn verify_step_files(
             return Err(VerifyError::CertifiedLink {
                 step: step.name.to_string(),
                 path,
-                source,
+                source: Box::new(source),
                 required: step.threshold,
                 found: counted.len(),
             });

@@ -106,7 +106,7 @@ fn certificate_error(result: Result<intoto_model::Link, VerifyError>) -> X509Err
     match result {
         Err(VerifyError::CertifiedLink { source, step, .. }) => {
             assert_eq!(step, "write-code");
-            source
+            *source
         }
         other => panic!("expected CertifiedLink, got {other:?}"),
     }

@@ -83,7 +83,7 @@ impl Certificate {
         let key = PublicKey::from_pem(&intoto_crypto::pem::encode("PUBLIC KEY", &spki)).map_err(
             |source| X509Error::Key {
                 subject: subject.clone(),
-                source,
+                source: Box::new(source),
             },
         )?;
         let cert = Certificate {

@@ -76,7 +76,7 @@ pub enum X509Error {
         /// The certificate's subject.
         subject: String,
         /// Why the key was refused.
-        source: CryptoError,
+        source: Box<CryptoError>,
     },
     /// The certificate is not valid yet at verification time.
     #[error("certificate '{subject}' is not valid before {not_before} (Unix time {now})")]
@@ -194,7 +194,7 @@ pub enum X509Error {
         /// The certificate.
         subject: String,
         /// Why the signature was refused.
-        source: CryptoError,
+        source: Box<CryptoError>,
     },
     /// The private key does not belong to the certificate (signing).
     #[error("the signing key {keyid} is not the key of certificate '{subject}'")]

@@ -36,7 +36,7 @@ pub fn key_for_keyid(cert: &Certificate, keyid: &KeyId) -> Result<PublicKey, X50
                 {
                     return key.with_scheme(scheme).map_err(|source| X509Error::Key {
                         subject: cert.subject().to_string(),
-                        source,
+                        source: Box::new(source),
                     });
                 }
             }
@@ -58,7 +58,7 @@ pub fn verify_certified_signature(
 ) -> Result<(), X509Error> {
     let wrap = |source| X509Error::Signature {
         subject: cert.subject().to_string(),
-        source,
+        source: Box::new(source),
     };
     let key = key_for_keyid(cert, signature.keyid())?;
     cert.check_signing_usage()?;
