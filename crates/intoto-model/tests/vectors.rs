@@ -110,14 +110,42 @@ fn layout_templates_round_trip_with_a_default_expiry() {
 }
 
 #[test]
-fn golang_layout_extensions_are_kept_and_listed() {
+fn golang_ite7_fields_are_modelled() {
     let Some(root) = vectors() else { return };
     let v = content(&root.join("in-toto-golang/demo.layout"));
     let layout = Layout::from_value(&v).unwrap();
-    assert_eq!(
-        layout.unknown_fields(),
-        ["intermediatecas", "rootcas", "steps[0].cert_constraints"]
+    assert!(
+        layout.unknown_fields().is_empty(),
+        "{:?}",
+        layout.unknown_fields()
     );
+    assert_eq!(layout.rootcas.as_ref().map(|c| c.len()), Some(1));
+    assert_eq!(layout.intermediatecas.as_ref().map(|c| c.len()), Some(1));
+    let constraints = layout.steps[0].cert_constraints.as_ref().unwrap();
+    assert_eq!(constraints[0].common_name, "write-code.example.com");
+    assert_eq!(layout.steps[1].cert_constraints, None);
+}
+
+#[test]
+fn golang_metablocks_round_trip_with_their_signatures() {
+    // Older in-toto-golang wrote `"cert": ""` into every signature; it must survive.
+    let Some(root) = vectors() else { return };
+    let mut with_cert = 0;
+    for path in files(&root.join("in-toto-golang"), &[".link", ".layout"]) {
+        let bytes = std::fs::read(&path).unwrap();
+        let original: Value = serde_json::from_slice(&bytes).unwrap();
+        if original.get("signed").is_none() {
+            continue; // DSSE
+        }
+        let mb = intoto_model::Metablock::from_value(original.clone()).unwrap();
+        with_cert += mb
+            .signatures
+            .iter()
+            .filter(|s| matches!(s, intoto_model::Signature::Standard { cert: Some(_), .. }))
+            .count();
+        assert_round_trip(&path, &original, &mb.to_value());
+    }
+    assert!(with_cert >= 2, "only {with_cert} signatures with cert");
 }
 
 #[test]
