@@ -77,7 +77,10 @@ pub fn signed_file(
     };
     match (wrapper, signer) {
         (Wrapper::Metablock, Signer::Key(key)) => {
-            signed_metablock_file(link, key).map_err(sign_err)
+            signed_metablock_file(link, key, None).map_err(sign_err)
+        }
+        (Wrapper::Metablock, Signer::Certified { key, cert_pem }) => {
+            signed_metablock_file(link, key, Some(cert_pem)).map_err(sign_err)
         }
         (Wrapper::Dsse, _) => {
             let mut env = Envelope {
@@ -103,10 +106,15 @@ pub fn signed_file(
     }
 }
 
-/// A Metablock link file signed with `key`. The canonical text and its signature are made on
+/// A Metablock link file signed with `key`, its signature carrying `cert` (ITE-7) if given.
+/// The canonical text and its signature are made on
 /// one thread while the file text is written on another: for a link of many artifacts these
 /// are the two largest costs after hashing, and they do not depend on each other.
-fn signed_metablock_file(link: &Link, key: &PrivateKey) -> Result<SignedLink, CryptoError> {
+fn signed_metablock_file(
+    link: &Link,
+    key: &PrivateKey,
+    cert: Option<&str>,
+) -> Result<SignedLink, CryptoError> {
     let (signature, body) = std::thread::scope(|scope| {
         let signing = scope.spawn(|| -> Result<Signature, CryptoError> {
             let canonical = link
@@ -115,6 +123,7 @@ fn signed_metablock_file(link: &Link, key: &PrivateKey) -> Result<SignedLink, Cr
             Ok(Signature::Standard {
                 keyid: key.keyid().clone(),
                 sig: hex::encode(&key.sign(&canonical)?),
+                cert: cert.map(str::to_string),
             })
         });
         let body = link.to_json(LinkStyle::MetablockSigned);
