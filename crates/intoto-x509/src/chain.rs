@@ -56,6 +56,11 @@ impl TrustStore {
     /// certificate valid at `now_unix`, every issuer a certificate authority (basic
     /// constraints, key usage, path length) and every signature checking out.
     pub fn verify(&self, leaf: &Certificate, now_unix: i64) -> Result<VerifiedChain, X509Error> {
+        if self.roots.is_empty() {
+            return Err(X509Error::NoRoots {
+                subject: leaf.subject().to_string(),
+            });
+        }
         leaf.check_validity(now_unix)?;
         let mut path = vec![leaf];
         self.extend(&mut path, now_unix)

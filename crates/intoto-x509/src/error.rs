@@ -98,6 +98,15 @@ pub enum X509Error {
         /// The verification time.
         now: i64,
     },
+    /// The layout lists no root certificate authority (`rootcas`), so no certificate can be
+    /// trusted.
+    #[error(
+        "the layout lists no root certificate authorities (rootcas) to check certificate '{subject}' against"
+    )]
+    NoRoots {
+        /// The certificate that was to be checked.
+        subject: String,
+    },
     /// Neither the layout's roots nor the intermediates hold the certificate's issuer.
     #[error(
         "certificate '{subject}' was issued by '{issuer}', which is neither a root of the layout nor a known intermediate"

@@ -135,15 +135,28 @@ fn chain_to_an_untrusted_root_with_the_same_names_is_refused() {
 
 #[test]
 fn self_signed_certificate_outside_the_roots_is_an_untrusted_root() {
+    let store = TrustStore::from_layout(&layout(true), &[]).unwrap();
+    let err = store.verify(&cert("selfsigned.cert.pem"), NOW).unwrap_err();
+    assert!(
+        matches!(&err, X509Error::UntrustedRoot { subject } if subject.contains("self-signed.example.com")),
+        "{err}"
+    );
+}
+
+#[test]
+fn layout_without_roots_trusts_no_certificate() {
     let empty = Layout::from_value(
         &json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z",
         "readme": "", "keys": {}, "steps": [], "inspect": []}),
     )
     .unwrap();
-    let store = TrustStore::from_layout(&empty, &[]).unwrap();
+    let store =
+        TrustStore::from_layout(&empty, &[cert("example.com.intermediate.cert.pem")]).unwrap();
     assert!(!store.has_roots());
-    let err = store.verify(&cert("other-root.cert.pem"), NOW).unwrap_err();
-    assert!(matches!(err, X509Error::UntrustedRoot { .. }), "{err}");
+    let err = store
+        .verify(&cert("example.com.write-code.cert.pem"), NOW)
+        .unwrap_err();
+    assert!(matches!(err, X509Error::NoRoots { .. }), "{err}");
 }
 
 #[test]

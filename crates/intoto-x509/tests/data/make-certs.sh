@@ -78,3 +78,8 @@ openssl x509 -req -in "$tmp/oi.csr" -CA other-root.cert.pem -CAkey other-root.ke
 leaf other-write-code write-code.example.com leaf_write_code other-intermediate.cert.pem \
   other-intermediate.key.pem 202
 rm -f other-root.key.pem other-intermediate.key.pem
+
+# A self-signed certificate with a name no layout root has.
+openssl req -new -x509 -newkey rsa:2048 -nodes -keyout selfsigned.key.pem \
+  -subj "/CN=self-signed.example.com/O=example" -days 36500 -sha256 \
+  -addext "keyUsage=critical,digitalSignature,keyCertSign" -out selfsigned.cert.pem 2>/dev/null
