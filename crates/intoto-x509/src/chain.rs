@@ -87,7 +87,7 @@ impl TrustStore {
             if !current.issued_by(root) {
                 continue;
             }
-            match check_issuer(current, root, below, now_unix) {
+            match check_issuer(current, root, true, below, now_unix) {
                 Ok(()) => {
                     let mut full = path.clone();
                     full.push(root);
@@ -103,7 +103,7 @@ impl TrustStore {
                 if !current.issued_by(candidate) || path.contains(&candidate) {
                     continue;
                 }
-                if let Err(e) = check_issuer(current, candidate, below, now_unix) {
+                if let Err(e) = check_issuer(current, candidate, false, below, now_unix) {
                     first_error.get_or_insert(e);
                     continue;
                 }
@@ -134,9 +134,12 @@ impl TrustStore {
 
 /// Checks that `issuer` may have issued `cert` (with `below` CA certificates under it already
 /// in the path) and did: valid now, a CA, allowed to sign certificates, path length, signature.
+/// A root (a trust anchor the layout names) may lack basic constraints (X.509 v1 roots, as Go
+/// accepts them), but must not say it is no CA.
 fn check_issuer(
     cert: &Certificate,
     issuer: &Certificate,
+    is_root: bool,
     below: usize,
     now_unix: i64,
 ) -> Result<(), X509Error> {
@@ -156,6 +159,7 @@ fn check_issuer(
                 )));
             }
         }
+        None if is_root => {}
         _ => {
             return Err(refuse(
                 "its basic constraints do not mark it as a CA".into(),
