@@ -95,10 +95,19 @@ fn run_with_cert_then_verify_with_the_intermediate() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let (_, link) = only_link(dir);
+    let (path, link) = only_link(dir);
     assert_eq!(
         link["signatures"][0]["cert"],
         json!(fs::read_to_string(&cert).unwrap())
+    );
+    // Signed and named under in-toto-golang's key id of the certificate's key (keylib_test),
+    // so that in-toto-golang finds and verifies the signature.
+    let go_keyid = "4979dea7a8467cbe0299693703b81d490854143b859a469ec0f6349e7bdf582a";
+    assert_eq!(link["signatures"][0]["keyid"], json!(go_keyid));
+    assert!(
+        path.ends_with("write-code.4979dea7.link"),
+        "{}",
+        path.display()
     );
 
     // The layout has no intermediates: the chain stops at the leaf's issuer.

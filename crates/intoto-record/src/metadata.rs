@@ -79,9 +79,14 @@ pub fn signed_file(
         (Wrapper::Metablock, Signer::Key(key)) => {
             signed_metablock_file(link, key, None).map_err(sign_err)
         }
-        (Wrapper::Metablock, Signer::Certified { key, cert_pem }) => {
-            signed_metablock_file(link, key, Some(cert_pem)).map_err(sign_err)
-        }
+        (
+            Wrapper::Metablock,
+            Signer::Certified {
+                key,
+                cert_pem,
+                keyid,
+            },
+        ) => signed_metablock_file(link, key, Some((keyid, cert_pem))).map_err(sign_err),
         (Wrapper::Dsse, _) => {
             let mut env = Envelope {
                 payload: dsse_payload(link),
@@ -106,24 +111,26 @@ pub fn signed_file(
     }
 }
 
-/// A Metablock link file signed with `key`, its signature carrying `cert` (ITE-7) if given.
+/// A Metablock link file signed with `key`; with `certified` (ITE-7) the signature carries
+/// that key id and certificate.
 /// The canonical text and its signature are made on
 /// one thread while the file text is written on another: for a link of many artifacts these
 /// are the two largest costs after hashing, and they do not depend on each other.
 fn signed_metablock_file(
     link: &Link,
     key: &PrivateKey,
-    cert: Option<&str>,
+    certified: Option<(&KeyId, &str)>,
 ) -> Result<SignedLink, CryptoError> {
+    let keyid = certified.map_or(key.keyid(), |(id, _)| id);
     let (signature, body) = std::thread::scope(|scope| {
         let signing = scope.spawn(|| -> Result<Signature, CryptoError> {
             let canonical = link
                 .to_json(LinkStyle::Canonical)
                 .map_err(|e| e.at("signed"))?;
             Ok(Signature::Standard {
-                keyid: key.keyid().clone(),
+                keyid: keyid.clone(),
                 sig: hex::encode(&key.sign(&canonical)?),
-                cert: cert.map(str::to_string),
+                cert: certified.map(|(_, cert)| cert.to_string()),
             })
         });
         let body = link.to_json(LinkStyle::MetablockSigned);
@@ -137,7 +144,7 @@ fn signed_metablock_file(
     let signatures = Value::Array(vec![signature.to_value()]);
     Ok(SignedLink {
         bytes: pyjson::metablock_file_from_parts(&signatures, &body),
-        keyid: key.keyid().clone(),
+        keyid: keyid.clone(),
     })
 }
 

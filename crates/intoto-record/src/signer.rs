@@ -23,6 +23,10 @@ pub enum Signer {
         key: PrivateKey,
         /// The certificate, PEM, written as is into the signature's `cert`.
         cert_pem: String,
+        /// The key id the signature carries (and the file is named after): in-toto-golang
+        /// verifies a certificate's signature under its own (legacy) key id of the
+        /// certificate's key, so the caller passes that one.
+        keyid: KeyId,
     },
     /// A key in a GnuPG keyring, used through the `gpg` program (`-g/--gpg [KEYID]`):
     /// `keyid` names the key (anything `gpg --local-user` accepts), `None` is gpg's default
@@ -47,7 +51,8 @@ impl Signer {
     /// `None` for GnuPG, whose signing (sub)key is known only from the signature.
     pub fn known_keyid(&self) -> Option<&KeyId> {
         match self {
-            Signer::Key(key) | Signer::Certified { key, .. } => Some(key.keyid()),
+            Signer::Key(key) => Some(key.keyid()),
+            Signer::Certified { keyid, .. } => Some(keyid),
             #[cfg(feature = "gpg")]
             Signer::Gpg { .. } => None,
         }
@@ -78,16 +83,22 @@ impl Signer {
                 intoto_crypto::sign_metablock(mb, key)?;
                 Ok(key.keyid().clone())
             }
-            Signer::Certified { key, cert_pem } => {
-                intoto_crypto::sign_metablock(mb, key)?;
-                for s in &mut mb.signatures {
-                    if let intoto_model::Signature::Standard { keyid, cert, .. } = s
-                        && keyid == key.keyid()
-                    {
-                        *cert = Some(cert_pem.clone());
-                    }
+            Signer::Certified {
+                key,
+                cert_pem,
+                keyid,
+            } => {
+                let sig = intoto_model::hex::encode(&key.sign(&mb.signed_bytes()?)?);
+                let new = intoto_model::Signature::Standard {
+                    keyid: keyid.clone(),
+                    sig,
+                    cert: Some(cert_pem.clone()),
+                };
+                match mb.signatures.iter_mut().find(|s| s.keyid() == keyid) {
+                    Some(existing) => *existing = new,
+                    None => mb.signatures.push(new),
                 }
-                Ok(key.keyid().clone())
+                Ok(keyid.clone())
             }
             #[cfg(feature = "gpg")]
             Signer::Gpg { program, keyid } => {

@@ -68,9 +68,10 @@ pub fn record_stop(
 ) -> Result<(PathBuf, Recording), RecordError> {
     let (unfinished, mut link, wrapper, signer) = match signer {
         Signer::Key(key) | Signer::Certified { key, .. } => {
-            let path = dir.join(unfinished_file_name(name, key.keyid()));
+            let keyid = signer.known_keyid().unwrap_or(key.keyid());
+            let path = dir.join(unfinished_file_name(name, keyid));
             let (document, bytes_path) = read_unfinished(path, name)?;
-            check_key(&document, &bytes_path, key)?;
+            check_key(&document, &bytes_path, key, keyid)?;
             let (link, wrapper) = link_of(&document, &bytes_path, name)?;
             (
                 bytes_path,
@@ -195,8 +196,23 @@ fn read_unfinished(
 }
 
 /// Checks that `key` signed the unfinished link.
-fn check_key(document: &SignedDocument, path: &Path, key: &PrivateKey) -> Result<(), RecordError> {
-    let public = key.public_key();
+fn check_key(
+    document: &SignedDocument,
+    path: &Path,
+    key: &PrivateKey,
+    keyid: &intoto_model::KeyId,
+) -> Result<(), RecordError> {
+    // A certified signer's signature carries another id of the same key (ITE-7).
+    let renamed;
+    let public = if keyid == key.keyid() {
+        key.public_key()
+    } else {
+        let mut record = key.public_key().to_record();
+        record.keyid = Some(keyid.clone());
+        renamed = intoto_crypto::PublicKey::from_record(&record)
+            .map_err(|e| invalid(path, format!("key {keyid}: {e}")))?;
+        &renamed
+    };
     let verified = match document {
         SignedDocument::Metablock(mb) => intoto_crypto::verify_metablock(mb, public),
         SignedDocument::Envelope(env) => intoto_crypto::verify_envelope(env, public),

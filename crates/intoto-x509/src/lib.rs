@@ -31,5 +31,5 @@ pub use chain::{MAX_CHAIN_LENGTH, TrustStore, VerifiedChain};
 pub use constraints::check_constraints;
 pub use error::{Attribute, Mismatch, X509Error};
 pub use signature::{
-    attach_certificate, check_key_matches, key_for_keyid, verify_certified_signature,
+    attach_certificate, check_key_matches, go_keyid, key_for_keyid, verify_certified_signature,
 };

@@ -48,6 +48,21 @@ pub fn key_for_keyid(cert: &Certificate, keyid: &KeyId) -> Result<PublicKey, X50
     })
 }
 
+/// The key id in-toto-golang gives the certificate's key, and so expects on a signature that
+/// carries the certificate: the legacy derivation (`keyid_hash_algorithms` `["sha256",
+/// "sha512"]`) with the default scheme of the key's type, over the public key PEM without its
+/// final newline. Signing with `--cert` uses it, so that in-toto-golang verifies our links.
+pub fn go_keyid(cert: &Certificate) -> KeyId {
+    let key = cert.public_key();
+    let algs = LEGACY_HASH_ALGORITHMS.map(String::from);
+    legacy_keyid_of(
+        key.keytype(),
+        key.scheme(),
+        key.record().keyval.public.trim_end(),
+        &algs,
+    )
+}
+
 /// Checks `signature` (one of `mb`'s) with `cert`'s key: the key id must commit to the key
 /// ([`key_for_keyid`]) and the signature must verify over the canonical JSON of `signed`.
 /// The chain and the constraints are checked separately.

@@ -224,8 +224,10 @@ fn go_key_id_of_the_leaf_commits_to_rsassa_pss_sha256() {
     // and keyid_hash_algorithms ["sha256", "sha512"] has this key id.
     let go_keyid =
         KeyId::new("4979dea7a8467cbe0299693703b81d490854143b859a469ec0f6349e7bdf582a").unwrap();
-    let key = key_for_keyid(&cert("example.com.write-code.cert.pem"), &go_keyid).unwrap();
+    let leaf = cert("example.com.write-code.cert.pem");
+    let key = key_for_keyid(&leaf, &go_keyid).unwrap();
     assert_eq!(key.scheme(), "rsassa-pss-sha256");
+    assert_eq!(intoto_x509::go_keyid(&leaf), go_keyid);
 }
 
 fn signed_link(key_file: &str, cert_file: &str) -> (Metablock, Certificate) {

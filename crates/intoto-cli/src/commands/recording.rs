@@ -159,6 +159,7 @@ impl KeyArgs {
                             })
                             .map_err(Failure::error)?;
                         Ok(Signer::Certified {
+                            keyid: intoto_x509::go_keyid(&cert),
                             key,
                             cert_pem: cert.to_pem(),
                         })
