@@ -80,13 +80,14 @@ pub fn load_certified_files(
 /// Checks a file found by [`load_certified_files`] (or any file of a step that accepts
 /// certificates whose key id is not one of the step's keys): the signature under the file's
 /// key id carries a certificate that chains to a layout root at `now_unix`, passes one of the
-/// step's constraints, and verifies the signature. Returns the functionary's key id.
+/// step's constraints, and verifies the signature. Returns the functionary's key id and the
+/// certificate's key.
 pub fn verify_certified(
     step: &Step,
     file: &LoadedFile,
     store: &TrustStore,
     now_unix: i64,
-) -> Result<KeyId, X509Error> {
+) -> Result<(KeyId, intoto_crypto::PublicKey), X509Error> {
     let malformed = |reason: &str| X509Error::Malformed {
         context: format!(" in '{}'", file.path.display()),
         reason: reason.to_string(),
@@ -112,5 +113,5 @@ pub fn verify_certified(
         &chain.root_keyid,
     )?;
     intoto_x509::verify_certified_signature(mb, signature, &cert)?;
-    Ok(file.file_keyid.clone())
+    Ok((file.file_keyid.clone(), cert.public_key().clone()))
 }

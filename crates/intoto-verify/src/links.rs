@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use intoto_crypto::PublicKey;
 use intoto_model::{KeyId, Link, SignedDocument, Step};
 
 use crate::{
     VerifyError, document,
-    keys::LayoutKeys,
+    keys::{LayoutKeys, TrustedKey},
     report::{LinkReport, StepReport},
 };
 
@@ -101,6 +102,9 @@ pub fn verify_step_files(
     let mut counted: Vec<KeyId> = Vec::new();
     let mut skipped = Vec::new();
     let mut cert_error = None;
+    // Keys of the certificates counted so far: one key is one functionary, whether it signs
+    // as a layout key or under a certificate (and under whichever key id).
+    let mut cert_keys: Vec<(KeyId, PublicKey)> = Vec::new();
     for file in files {
         let file_name = file.path.display().to_string();
         let mut record = |status: String| {
@@ -113,13 +117,25 @@ pub fn verify_step_files(
         let authorized = keys.main_keyid(&file.file_keyid, &step.pubkeys);
         if authorized.is_none() && crate::certs::accepts_certificates(step) {
             match crate::certs::verify_certified(step, &file, certs, now_unix) {
-                Ok(main) => {
-                    if counted.contains(&main) {
-                        record("used (same functionary as another link: counted once)".into());
-                    } else {
-                        counted.push(main.clone());
-                        record("used (signed with a certificate)".into());
+                Ok((main, key)) => {
+                    let duplicate = counted.iter().find(|c| {
+                        **c == main
+                            || material(c, keys, &cert_keys).is_some_and(|k| k.same_material(&key))
+                    });
+                    match duplicate {
+                        Some(first) => {
+                            warnings.push(format!(
+                                "step '{}': links by key {main} (certificate) and key {first} are by the same functionary and count once toward the threshold",
+                                step.name
+                            ));
+                            record("used (same functionary as another link: counted once)".into());
+                        }
+                        None => {
+                            counted.push(main.clone());
+                            record("used (signed with a certificate)".into());
+                        }
                     }
+                    cert_keys.push((main.clone(), key));
                     verified.push(VerifiedFile {
                         file,
                         main_keyid: main,
@@ -153,9 +169,12 @@ pub fn verify_step_files(
             record(format!("skipped: {why}"));
             continue;
         }
-        let duplicate = counted
-            .iter()
-            .find(|c| **c == main || keys.get(c).is_some_and(|other| other.same_material(key)));
+        let duplicate = counted.iter().find(|c| {
+            **c == main
+                || keys.get(c).is_some_and(|other| other.same_material(key))
+                || matches!(key, TrustedKey::Standard(k)
+                    if cert_keys.iter().any(|(id, ck)| id == *c && ck.same_material(k)))
+        });
         match duplicate {
             Some(first) => {
                 warnings.push(format!(
@@ -197,6 +216,18 @@ pub fn verify_step_files(
         });
     }
     Ok(verified)
+}
+
+/// The key a counted functionary signed with: its layout key, or its certificate's key.
+fn material<'a>(
+    id: &KeyId,
+    keys: &'a LayoutKeys,
+    cert_keys: &'a [(KeyId, PublicKey)],
+) -> Option<&'a PublicKey> {
+    match keys.get(id) {
+        Some(TrustedKey::Standard(k)) => Some(k),
+        _ => cert_keys.iter().find(|(c, _)| c == id).map(|(_, k)| k),
+    }
 }
 
 /// Step 8: with a threshold above one, every counted link must report the same materials and

@@ -39,6 +39,11 @@ impl Setup {
     /// A layout like in-toto-golang's `certs/layout.tmpl`: no keys, step write-code for any
     /// certificate with SPIFFE id `spiffe://example.com/write-code` under the Go root.
     fn new(with_intermediate: bool) -> Setup {
+        Setup::with_step(with_intermediate, 1, None)
+    }
+
+    /// As [`Setup::new`], with the step's threshold and one layout key in `pubkeys`.
+    fn with_step(with_intermediate: bool, threshold: u64, key: Option<&PrivateKey>) -> Setup {
         let dir = tempfile::tempdir().unwrap();
         let owner = PrivateKey::generate(KeyType::Ed25519).unwrap();
         let (root_id, root) = authority("root.cert.pem");
@@ -47,10 +52,20 @@ impl Setup {
             let (id, v) = authority("example.com.intermediate.cert.pem");
             intermediates.insert(id, v);
         }
+        let mut keys = serde_json::Map::new();
+        let mut pubkeys = Vec::new();
+        if let Some(k) = key {
+            keys.insert(
+                k.keyid().to_string(),
+                serde_json::to_value(k.public_key().to_record()).unwrap(),
+            );
+            pubkeys.push(k.keyid().to_string());
+        }
         let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
-            "keys": {}, "inspect": [],
+            "keys": keys, "inspect": [],
             "rootcas": {root_id: root}, "intermediatecas": intermediates,
-            "steps": [{"_type": "step", "name": "write-code", "threshold": 1, "pubkeys": [],
+            "steps": [{"_type": "step", "name": "write-code", "threshold": threshold,
+                "pubkeys": pubkeys,
                 "expected_command": [], "expected_materials": [],
                 "expected_products": [["ALLOW", "foo.py"]],
                 "cert_constraints": [{"common_name": "*", "dns_names": [""], "emails": [""],
@@ -72,9 +87,16 @@ impl Setup {
         let mut mb = Metablock::new(json!({"_type": "link", "name": "write-code",
             "materials": {}, "byproducts": {}, "command": [], "environment": {},
             "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
-        intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
-        intoto_x509::attach_certificate(&mut mb, key.keyid(), &cert(cert_file));
-        let name = format!("write-code.{}.link", key.keyid().short());
+        // As in-toto-golang (and our `run --cert`): under Go's key id of the certificate's key.
+        let leaf = cert(cert_file);
+        let keyid = intoto_x509::go_keyid(&leaf);
+        let sig = intoto_model::hex::encode(&key.sign(&mb.signed_bytes().unwrap()).unwrap());
+        mb.signatures.push(intoto_model::Signature::Standard {
+            keyid: keyid.clone(),
+            sig,
+            cert: Some(leaf.to_pem()),
+        });
+        let name = format!("write-code.{}.link", keyid.short());
         std::fs::write(
             self.dir.path().join(name),
             pyjson::metablock_file(&mb.to_value()),
@@ -168,6 +190,37 @@ fn certificate_of_an_untrusted_root_fails() {
         certificate_error(s.verify_with(&["other-intermediate.cert.pem"])),
         X509Error::BadCertificateSignature { .. }
     ));
+}
+
+#[test]
+fn one_key_signing_as_layout_key_and_under_its_certificate_counts_once() {
+    let key =
+        PrivateKey::from_pem(data("example.com.write-code.key.pem").as_bytes(), None).unwrap();
+    let s = Setup::with_step(true, 2, Some(&key));
+    // The same link twice: by the layout key (its current key id) ...
+    let mut mb = Metablock::new(json!({"_type": "link", "name": "write-code",
+        "materials": {}, "byproducts": {}, "command": [], "environment": {},
+        "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
+    intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
+    let name = format!("write-code.{}.link", key.keyid().short());
+    std::fs::write(
+        s.dir.path().join(name),
+        pyjson::metablock_file(&mb.to_value()),
+    )
+    .unwrap();
+    // ... and under the certificate (in-toto-golang's key id of the same key).
+    s.link(
+        "example.com.write-code.key.pem",
+        "example.com.write-code.cert.pem",
+    );
+    match s.verify() {
+        Err(VerifyError::ThresholdNotMet {
+            required: 2,
+            found: 1,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
