@@ -88,6 +88,7 @@ impl Chain {
                 persist_links: false,
                 ..InspectionOptions::default()
             },
+            intermediate_certs: Vec::new(),
         };
         let keys = [VerificationKey::from(self.owner.public_key().clone())];
         verify(&self.layout_path(), &keys, &options).result
