@@ -1,6 +1,6 @@
-//! in-toto-golang's own demo layout (`test/data/demo.layout`, copied to
-//! `data/go-demo.layout`): its `rootcas`, `intermediatecas` and the `cert_constraints` of step
-//! write-code, checked against the Go project's certificates.
+//! in-toto-golang's own demo layout (`test/data/demo.layout`, committed as
+//! `spec-tests/in-toto-golang/demo.layout`): its `rootcas`, `intermediatecas` and the
+//! `cert_constraints` of step write-code, checked against the Go project's certificates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use intoto_model::{KeyId, Layout, SignedDocument};
@@ -14,9 +14,17 @@ fn data(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
+fn go_demo_layout() -> String {
+    let path = format!(
+        "{}/../../spec-tests/in-toto-golang/demo.layout",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
 fn demo_layout() -> Layout {
     let SignedDocument::Metablock(mb) =
-        SignedDocument::from_slice(data("go-demo.layout").as_bytes()).unwrap()
+        SignedDocument::from_slice(go_demo_layout().as_bytes()).unwrap()
     else {
         panic!("not a Metablock")
     };
@@ -90,7 +98,7 @@ fn other_leaf_fails_the_demo_layouts_common_name() {
 #[test]
 fn demo_layout_round_trips_with_its_ite7_fields() {
     let SignedDocument::Metablock(mb) =
-        SignedDocument::from_slice(data("go-demo.layout").as_bytes()).unwrap()
+        SignedDocument::from_slice(go_demo_layout().as_bytes()).unwrap()
     else {
         panic!()
     };
