@@ -6,6 +6,8 @@
 //! - `demo`: builds `in-toto` and runs it on the bundled example.
 //! - `getting-started`: runs the shell blocks of `docs/getting-started.md` verbatim.
 //! - `release`: builds the release binary as an in-toto supply chain and verifies it.
+//! - `man [DIR]`: man pages from the CLI's clap definition (default `target/man`).
+//! - `cli-doc [--check]`: docs/cli-reference.md from the same definition.
 #![forbid(unsafe_code)]
 
 mod bench;
@@ -17,6 +19,7 @@ mod differential_chain;
 mod differential_gpg;
 mod differential_record;
 mod differential_uris;
+mod docs;
 mod fuzz;
 mod getting_started;
 mod release;
@@ -36,9 +39,11 @@ fn main() -> ExitCode {
         Some("release") => release::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("man") => docs::man(&args[1..]),
+        Some("cli-doc") => docs::cli_doc(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  getting-started  run the shell blocks of docs/getting-started.md verbatim\n  release [--debug]  build in-toto as an in-toto supply chain (release/layout.toml) and verify it\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256"
+                "usage: cargo xtask <command>\n\ncommands:\n  conformance   run the vectors under spec-tests/ through the library and the CLI\n  differential  compare with the Python reference in .venv (both directions)\n  demo          sign and check the bundled demo layout\n  getting-started  run the shell blocks of docs/getting-started.md verbatim\n  release [--debug]  build in-toto as an in-toto supply chain (release/layout.toml) and verify it\n  bench record [--quick]  time in-toto run against the reference and a bare parallel SHA-256\n  man [DIR]     man pages from the clap definition (default target/man)\n  cli-doc [--check]  write (or check) docs/cli-reference.md"
             );
             return ExitCode::from(2);
         }

@@ -1,3 +1,5 @@
+//! # intoto-rules
+//!
 //! Artifact rules of in-toto layouts: the grammar and the engine, with the semantics of the
 //! Python reference (in-toto 3.1.0, `rulelib` and `verifylib`).
 //!

@@ -13,7 +13,7 @@ use intoto_record::{Wrapper, command::CommandOptions, metadata};
 
 use crate::{
     VerifyError,
-    report::{InspectionReport, Report},
+    report::{InspectionReport, Report, Verdict},
 };
 
 /// How inspections run.
@@ -63,17 +63,36 @@ pub fn run_all(
             run: inspection.run.clone(),
             reason,
         };
-        let recording = intoto_record::run_step(&step, None).map_err(|e| failed(e.to_string()))?;
+        let mut record = |return_value, error: Option<&VerifyError>| {
+            report.inspections.push(InspectionReport {
+                name: inspection.name.to_string(),
+                run: inspection.run.clone(),
+                return_value,
+                verdict: if error.is_some() {
+                    Verdict::Fail
+                } else {
+                    Verdict::Pass
+                },
+                error: error.map(ToString::to_string),
+            });
+        };
+        let recording = match intoto_record::run_step(&step, None) {
+            Ok(recording) => recording,
+            Err(e) => {
+                let error = failed(e.to_string());
+                record(None, Some(&error));
+                return Err(error);
+            }
+        };
         let return_value = recording.return_value();
-        report.inspections.push(InspectionReport {
-            name: inspection.name.to_string(),
-            run: inspection.run.clone(),
-            return_value,
-        });
-        match return_value {
-            Some(0) => {}
-            Some(code) => return Err(failed(format!("it returned {code}"))),
-            None => return Err(failed("it did not run".into())),
+        let error = match return_value {
+            Some(0) => None,
+            Some(code) => Some(failed(format!("it returned {code}"))),
+            None => Some(failed("it did not run".into())),
+        };
+        record(return_value, error.as_ref());
+        if let Some(error) = error {
+            return Err(error);
         }
         if options.persist_links {
             let file = metadata::mock_file_name(&inspection.name);

@@ -10,7 +10,7 @@ use intoto_model::{KeyId, Link, SignedDocument, Step};
 use crate::{
     VerifyError, document,
     keys::{LayoutKeys, TrustedKey},
-    report::{LinkReport, StepReport},
+    report::{LinkReport, LinkStatus, StepReport},
 };
 
 /// A link file found for a step.
@@ -107,11 +107,13 @@ pub fn verify_step_files(
     let mut cert_keys: Vec<(KeyId, PublicKey)> = Vec::new();
     for file in files {
         let file_name = file.path.display().to_string();
-        let mut record = |status: String| {
+        let mut record = |authorized: Option<&KeyId>, status, reason: Option<String>| {
             step_report.links.push(LinkReport {
                 file: file_name.clone(),
                 keyid: file.file_keyid.to_string(),
+                authorized_key: authorized.map(ToString::to_string),
                 status,
+                reason,
             });
         };
         let authorized = keys.main_keyid(&file.file_keyid, &step.pubkeys);
@@ -128,11 +130,21 @@ pub fn verify_step_files(
                                 "step '{}': links by key {main} (certificate) and key {first} are by the same functionary and count once toward the threshold",
                                 step.name
                             ));
-                            record("used (same functionary as another link: counted once)".into());
+                            record(
+                                Some(&main),
+                                LinkStatus::Duplicate,
+                                Some(format!(
+                                    "signed with a certificate; same functionary as the link by key {first}: counted once"
+                                )),
+                            );
                         }
                         None => {
                             counted.push(main.clone());
-                            record("used (signed with a certificate)".into());
+                            record(
+                                Some(&main),
+                                LinkStatus::Used,
+                                Some("signed with a certificate".into()),
+                            );
                         }
                     }
                     cert_keys.push((main.clone(), key));
@@ -143,7 +155,7 @@ pub fn verify_step_files(
                 }
                 Err(e) => {
                     skipped.push(format!("'{file_name}': {e}"));
-                    record(format!("skipped: {e}"));
+                    record(None, LinkStatus::Skipped, Some(e.to_string()));
                     cert_error.get_or_insert((file.path.clone(), e));
                 }
             }
@@ -155,18 +167,18 @@ pub fn verify_step_files(
                 file.file_keyid, step.name
             );
             skipped.push(format!("'{file_name}': {why}"));
-            record(format!("skipped: {why}"));
+            record(None, LinkStatus::Skipped, Some(why));
             continue;
         };
         let Some(key) = keys.get(&main) else {
             let why = format!("key {main} is not in the layout");
             skipped.push(format!("'{file_name}': {why}"));
-            record(format!("skipped: {why}"));
+            record(None, LinkStatus::Skipped, Some(why));
             continue;
         };
         if let Err(why) = key.verify(&file.doc, now_unix) {
             skipped.push(format!("'{file_name}': {why}"));
-            record(format!("skipped: {why}"));
+            record(Some(&main), LinkStatus::Skipped, Some(why.to_string()));
             continue;
         }
         let duplicate = counted.iter().find(|c| {
@@ -181,11 +193,17 @@ pub fn verify_step_files(
                     "step '{}': links by key {main} and key {first} are by the same functionary and count once toward the threshold",
                     step.name
                 ));
-                record("used (same functionary as another link: counted once)".into());
+                record(
+                    Some(&main),
+                    LinkStatus::Duplicate,
+                    Some(format!(
+                        "same functionary as the link by key {first}: counted once"
+                    )),
+                );
             }
             None => {
                 counted.push(main.clone());
-                record("used".into());
+                record(Some(&main), LinkStatus::Used, None);
             }
         }
         verified.push(VerifiedFile {

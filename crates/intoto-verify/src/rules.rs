@@ -9,7 +9,7 @@ use intoto_rules::{ItemReport, ItemRules, LayoutRules, LinkLookup};
 
 use crate::{
     VerifyError,
-    report::{Report, RuleReport},
+    report::{Report, RuleReport, Verdict},
 };
 
 /// Parses every rule of the layout, as the reference does when it loads a layout.
@@ -55,11 +55,18 @@ fn apply(
                 report.rules.push(passed(&products));
             }
             Err(e) => {
+                let (side, rules) = match &e {
+                    intoto_rules::Error::RuleFailed(failure) => {
+                        (failure.side.as_str().to_string(), failure.index + 1)
+                    }
+                    _ => (String::new(), 0),
+                };
                 report.rules.push(RuleReport {
                     item: item.item().to_string(),
-                    side: String::new(),
-                    rules: 0,
-                    outcome: e.to_string(),
+                    side,
+                    rules,
+                    verdict: Verdict::Fail,
+                    error: Some(e.to_string()),
                 });
                 return Err(VerifyError::RuleFailed(Box::new(e)));
             }
@@ -73,6 +80,7 @@ fn passed(item: &ItemReport) -> RuleReport {
         item: item.item.clone(),
         side: item.side.as_str().to_string(),
         rules: item.rules.len(),
-        outcome: "pass".into(),
+        verdict: Verdict::Pass,
+        error: None,
     }
 }

@@ -25,7 +25,7 @@ use crate::{
     document::StepEvidence,
     keys::{LayoutKeys, TrustedKey, VerificationKey},
     links, params,
-    report::{Report, StepReport},
+    report::{Report, StepReport, Verdict},
 };
 
 /// Sublayouts deeper than this are refused (a layout that names itself would loop forever).
@@ -59,11 +59,10 @@ pub struct Outcome {
 
 /// Verifies the supply chain of the root layout at `layout_path` with the user's `keys`.
 pub fn verify(layout_path: &Path, keys: &[VerificationKey], options: &Options) -> Outcome {
-    let mut report = Report {
-        layout: layout_path.display().to_string(),
-        layout_keys: keys.iter().map(|k| k.keyid().to_string()).collect(),
-        ..Report::default()
-    };
+    let mut report = Report::new(
+        layout_path.display().to_string(),
+        keys.iter().map(|k| k.keyid().to_string()).collect(),
+    );
     let trusted: Vec<TrustedKey> = keys.iter().map(TrustedKey::from).collect();
     let result = document::read(layout_path).and_then(|doc| {
         let ctx = Context { options, depth: 0 };
@@ -77,14 +76,18 @@ pub fn verify(layout_path: &Path, keys: &[VerificationKey], options: &Options) -
             &mut report,
         )
     });
-    match &result {
-        Ok(_) => report.verdict = "pass".into(),
+    record_result(&mut report, &result);
+    Outcome { report, result }
+}
+
+fn record_result<T>(report: &mut Report, result: &Result<T, VerifyError>) {
+    match result {
+        Ok(_) => report.verdict = Verdict::Pass,
         Err(e) => {
-            report.verdict = "fail".into();
+            report.verdict = Verdict::Fail;
             report.error = Some(e.to_string());
         }
     }
-    Outcome { report, result }
 }
 
 struct Context<'a> {
@@ -121,9 +124,7 @@ impl Context<'_> {
         crate::keys::check_keyids(&layout, path)?;
 
         // 2. Expiry.
-        if self.depth == 0 {
-            report.expires = Some(layout.expires.to_string());
-        }
+        report.expires = Some(layout.expires.to_string());
         if layout.expires.is_expired_at(self.options.now_unix) {
             return Err(VerifyError::LayoutExpired {
                 path: path.to_path_buf(),
@@ -174,8 +175,16 @@ impl Context<'_> {
                 let link = match evidence? {
                     PreparedEvidence::Link(link) => *link,
                     PreparedEvidence::Sublayout(v) => {
-                        step_report.sublayout = true;
-                        self.verify_sublayout(step.name.as_str(), &v, &keys, link_dir, report)?
+                        let (link, sub_report) =
+                            self.verify_sublayout(step.name.as_str(), &v, &keys, link_dir, report);
+                        step_report.sublayout = Some(Box::new(sub_report));
+                        match link {
+                            Ok(link) => link,
+                            Err(e) => {
+                                report.steps.push(step_report);
+                                return Err(e);
+                            }
+                        }
                     }
                 };
                 if link.name.as_str() != step.name.as_str() {
@@ -235,12 +244,18 @@ impl Context<'_> {
         keys: &LayoutKeys,
         link_dir: &Path,
         report: &mut Report,
-    ) -> Result<Link, VerifyError> {
+    ) -> (Result<Link, VerifyError>, Report) {
+        let mut sub_report = Report::new(
+            verified.file.path.display().to_string(),
+            vec![verified.main_keyid.to_string()],
+        );
         if self.depth + 1 > MAX_SUBLAYOUT_DEPTH {
-            return Err(VerifyError::SublayoutTooDeep {
+            let result = Err(VerifyError::SublayoutTooDeep {
                 step: step.to_string(),
                 limit: MAX_SUBLAYOUT_DEPTH,
             });
+            record_result(&mut sub_report, &result);
+            return (result, sub_report);
         }
         let key = keys
             .get(&verified.main_keyid)
@@ -252,7 +267,6 @@ impl Context<'_> {
             options: self.options,
             depth: self.depth + 1,
         };
-        let mut sub_report = Report::default();
         let result = inner.verify_layout(
             &verified.file.doc,
             &verified.file.path,
@@ -262,17 +276,19 @@ impl Context<'_> {
             step,
             &mut sub_report,
         );
+        record_result(&mut sub_report, &result);
         report.warnings.extend(
             sub_report
                 .warnings
-                .into_iter()
+                .iter()
                 .map(|w| format!("sublayout '{step}': {w}")),
         );
-        result.map_err(|source| VerifyError::Sublayout {
+        let result = result.map_err(|source| VerifyError::Sublayout {
             step: step.to_string(),
             path: verified.file.path.clone(),
             source: Box::new(source),
-        })
+        });
+        (result, sub_report)
     }
 }
 

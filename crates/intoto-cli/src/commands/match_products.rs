@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .collect();
     let quiet = args.verbosity.quiet;
     if only_in_products.is_empty() && not_in_products.is_empty() && differ.is_empty() {
-        if args.verbosity.verbose {
+        if args.verbosity.is_verbose() {
             println!("Local artifacts match products in passed link.");
         }
         return Ok(());

@@ -31,7 +31,7 @@ impl Args {
     /// Mock is verbose by default, as the reference's (INFO logging).
     pub fn verbosity(&self) -> Verbosity {
         Verbosity {
-            verbose: !self.quiet,
+            verbose: u8::from(!self.quiet),
             quiet: self.quiet,
         }
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attest;
+pub mod completions;
 pub mod inspect;
 pub mod keygen;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod run;
 pub mod sign;
 pub mod verify;
 pub mod verify_attestations;
+mod verify_summary;
 
 use anyhow::Context;
 

@@ -1,14 +1,19 @@
-//! A one-line progress indication on stderr while artifacts are hashed: only on a terminal,
-//! only when not `-q`, only after the first half second, and never while the step's command
-//! runs (its output owns the terminal then).
+//! A progress bar on stderr (indicatif) while artifacts are hashed: only on a terminal, only
+//! when not `-q`, only after the first half second, and never while the step's command runs
+//! (its output owns the terminal then).
+//!
+//! The hasher counts files and bytes in atomics ([`intoto_hash::Progress`]); a thread copies
+//! them into the bar ten times a second. indicatif draws nothing when stderr is not a terminal,
+//! clears its line when hidden, and limits its own redraw rate.
 
 use std::{
-    io::{IsTerminal, Write},
+    io::IsTerminal,
     sync::{Arc, Mutex, PoisonError},
     thread,
     time::{Duration, Instant},
 };
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intoto_hash::Progress;
 use intoto_record::Phase;
 
@@ -18,15 +23,15 @@ const TICK: Duration = Duration::from_millis(100);
 struct State {
     label: Option<&'static str>,
     since: Instant,
-    drawn: bool,
+    shown: bool,
     stop: bool,
 }
 
-/// The progress line; cloned handles share it.
+/// The progress bar; cloned handles share it.
 #[derive(Clone)]
 pub struct Ticker {
     counters: Arc<Progress>,
-    state: Option<Arc<Mutex<State>>>,
+    bar: Option<(ProgressBar, Arc<Mutex<State>>)>,
 }
 
 impl Ticker {
@@ -36,16 +41,22 @@ impl Ticker {
         if quiet || !std::io::stderr().is_terminal() {
             return Ticker {
                 counters,
-                state: None,
+                bar: None,
             };
         }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        let style = ProgressStyle::with_template(
+            "{spinner} {prefix}: {msg} files, {binary_bytes} ({binary_bytes_per_sec})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
         let state = Arc::new(Mutex::new(State {
             label: None,
             since: Instant::now(),
-            drawn: false,
+            shown: false,
             stop: false,
         }));
-        let (shared, counts) = (state.clone(), counters.clone());
+        let (shared, counts, drawn) = (state.clone(), counters.clone(), bar.clone());
         thread::spawn(move || {
             loop {
                 thread::sleep(TICK);
@@ -53,24 +64,22 @@ impl Ticker {
                 if s.stop {
                     break;
                 }
-                if let Some(label) = s.label
-                    && s.since.elapsed() >= DELAY
-                {
-                    let mib = counts.bytes() as f64 / f64::from(1 << 20);
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(
-                        err,
-                        "\r\x1b[2K{label}: {} files, {mib:.0} MiB",
-                        counts.files()
-                    );
-                    let _ = err.flush();
-                    s.drawn = true;
+                let Some(label) = s.label else { continue };
+                if !s.shown && s.since.elapsed() >= DELAY {
+                    drawn.set_prefix(label);
+                    drawn.set_draw_target(ProgressDrawTarget::stderr());
+                    s.shown = true;
+                }
+                if s.shown {
+                    drawn.set_message(counts.files().to_string());
+                    drawn.set_position(counts.bytes());
+                    drawn.tick();
                 }
             }
         });
         Ticker {
             counters,
-            state: Some(state),
+            bar: Some((bar, state)),
         }
     }
 
@@ -79,16 +88,19 @@ impl Ticker {
         &self.counters
     }
 
-    /// Shows `label` (after the delay), or nothing for `None`; clears a drawn line at once.
+    /// Shows `label` (after the delay), or nothing for `None`; clears a drawn bar at once.
     pub fn show(&self, label: Option<&'static str>) {
-        let Some(state) = &self.state else { return };
+        let Some((bar, state)) = &self.bar else {
+            return;
+        };
         let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
-        if s.drawn {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
-            s.drawn = false;
+        if s.shown {
+            // Clears the line while still drawing to stderr, then stops drawing.
+            bar.finish_and_clear();
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+            s.shown = false;
         }
+        bar.reset();
         s.label = label;
         s.since = Instant::now();
     }
@@ -102,11 +114,13 @@ impl Ticker {
         });
     }
 
-    /// Clears the line and stops the thread.
+    /// Clears the bar and stops the thread.
     pub fn finish(&self) {
         self.show(None);
-        if let Some(state) = &self.state {
+        if let Some((bar, state)) = &self.bar {
             state.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+            bar.finish_and_clear();
+            bar.set_draw_target(ProgressDrawTarget::hidden());
         }
     }
 }

@@ -19,9 +19,11 @@ use crate::{exit::Failure, files, logging::Verbosity};
 /// Output format of the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Human-readable: the first reason on failure, warnings, a one-line result.
+    /// A summary on stdout: each step with the links and keys it accepted, sublayouts,
+    /// inspections, rules, the verdict (details with -v); the reason of a failure on stderr.
     Text,
-    /// A JSON report of every check made (for CI systems), on stdout.
+    /// A JSON report of every check made (for CI systems) on stdout, as described by
+    /// docs/verify-report.schema.json.
     Json,
 }
 
@@ -110,27 +112,34 @@ pub fn run(args: Args) -> Result<(), Failure> {
         inspections: InspectionOptions {
             timeout: Duration::from_secs(args.inspection_timeout),
             persist_links: !args.no_inspection_links,
-            echo_output: args.verbosity.verbose,
+            echo_output: args.verbosity.is_verbose(),
         },
     };
+    tracing::debug!(
+        "verifying '{}' with {} key(s), links in '{}'",
+        args.layout.display(),
+        keys.len(),
+        options.link_dir.display()
+    );
     let outcome = intoto_verify::verify(&args.layout, &keys, &options);
     for warning in &outcome.report.warnings {
         tracing::warn!("{warning}");
     }
     match args.format {
         Format::Json => {
-            let json =
+            let mut json =
                 serde_json::to_string_pretty(&outcome.report).context("cannot write the report")?;
-            println!("{json}");
+            json.push('\n');
+            // A closed pipe (`| head`) is not an error worth a panic.
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(json.as_bytes());
         }
         Format::Text => {
-            if outcome.result.is_ok() && !args.verbosity.quiet {
-                println!(
-                    "PASS: '{}' verified ({} step(s), {} inspection(s))",
-                    args.layout.display(),
-                    outcome.report.steps.len(),
-                    outcome.report.inspections.len()
-                );
+            if !args.verbosity.quiet {
+                let text =
+                    super::verify_summary::render(&outcome.report, args.verbosity.is_verbose());
+                use std::io::Write as _;
+                let _ = anstream::stdout().write_all(text.as_bytes());
             }
         }
     }
