@@ -103,18 +103,23 @@ fn spelling(arg: &Arg) -> String {
 }
 
 fn help(arg: &Arg) -> String {
-    let mut text = arg
+    let text = arg
         .get_long_help()
         .or(arg.get_help())
         .map(ToString::to_string)
         .unwrap_or_default();
+    let mut text = text.trim_end().to_string();
+    if !text.is_empty() && !text.ends_with('.') {
+        text.push('.');
+    }
+    let takes_value = arg.get_action().takes_values();
     let possible: Vec<String> = arg
         .get_possible_values()
         .iter()
         .filter(|v| !v.is_hide_set())
         .map(|v| format!("`{}`", v.get_name()))
         .collect();
-    if !possible.is_empty() && arg.get_action().takes_values() {
+    if !possible.is_empty() && takes_value {
         let _ = write!(text, " One of: {}.", possible.join(", "));
     }
     let defaults: Vec<String> = arg
@@ -122,7 +127,7 @@ fn help(arg: &Arg) -> String {
         .iter()
         .map(|v| format!("`{}`", v.to_string_lossy()))
         .collect();
-    if !defaults.is_empty() {
+    if !defaults.is_empty() && takes_value {
         let _ = write!(text, " Default: {}.", defaults.join(" "));
     }
     if arg.is_required_set() {

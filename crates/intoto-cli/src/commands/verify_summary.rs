@@ -41,20 +41,24 @@ fn layout(out: &mut String, report: &Report, verbose: bool, depth: usize) {
         .iter()
         .map(|k| key(k, verbose))
         .collect();
-    let _ = write!(
-        out,
-        "{pad}{EMPH}layout{EMPH:#} '{}' signed by {}",
-        report.layout,
-        if keys.is_empty() {
-            "no key".to_string()
-        } else {
-            keys.join(", ")
-        }
-    );
-    if let Some(expires) = &report.expires {
-        let _ = write!(out, ", expires {expires}");
-    }
-    out.push('\n');
+    let keys = if keys.is_empty() {
+        "no key".to_string()
+    } else {
+        keys.join(", ")
+    };
+    // `expires` is known only once the signatures checked out and the layout was read.
+    let _ = match &report.expires {
+        Some(expires) => writeln!(
+            out,
+            "{pad}{EMPH}layout{EMPH:#} '{}' signed by {keys}, expires {expires}",
+            report.layout
+        ),
+        None => writeln!(
+            out,
+            "{pad}{EMPH}layout{EMPH:#} '{}' {BAD}not verified{BAD:#} with {keys}",
+            report.layout
+        ),
+    };
     for step in &report.steps {
         let used: Vec<String> = step
             .links
