@@ -16,8 +16,7 @@ pub fn man(args: &[String]) -> anyhow::Result<Report> {
     let dir = args
         .first()
         .map_or_else(|| workspace::root().join("target/man"), PathBuf::from);
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create '{}'", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create '{}'", dir.display()))?;
     let command = intoto_cli::command().version(env!("CARGO_PKG_VERSION"));
     clap_mangen::generate_to(command, &dir)
         .with_context(|| format!("cannot write man pages into '{}'", dir.display()))?;
@@ -37,9 +36,17 @@ pub fn man(args: &[String]) -> anyhow::Result<Report> {
         };
         report.check(page, outcome);
     }
-    for needed in ["in-toto.1", "in-toto-verify.1", "in-toto-run.1", "in-toto-record-start.1"] {
+    for needed in [
+        "in-toto.1",
+        "in-toto-verify.1",
+        "in-toto-run.1",
+        "in-toto-record-start.1",
+    ] {
         let present = pages.iter().any(|p| p == needed);
-        report.check(needed, present.then_some(()).ok_or_else(|| "missing".to_string()));
+        report.check(
+            needed,
+            present.then_some(()).ok_or_else(|| "missing".to_string()),
+        );
     }
     println!("wrote {} man page(s) into {}", pages.len(), dir.display());
     Ok(report.finish())

@@ -106,7 +106,15 @@ mod tests {
     fn every_alias_parses_its_subcommands_flags() {
         let cases: [(&[&str], fn(&Command) -> bool); 7] = [
             (
-                &["in-toto-run", "-n", "build", "--signing-key", "k", "--", "make"],
+                &[
+                    "in-toto-run",
+                    "-n",
+                    "build",
+                    "--signing-key",
+                    "k",
+                    "--",
+                    "make",
+                ],
                 |c| matches!(c, Command::Run(_)),
             ),
             (
@@ -114,11 +122,26 @@ mod tests {
                 |c| matches!(c, Command::Record(_)),
             ),
             (
-                &["in-toto-record", "stop", "-n", "s", "--signing-key", "k", "-p", "x"],
+                &[
+                    "in-toto-record",
+                    "stop",
+                    "-n",
+                    "s",
+                    "--signing-key",
+                    "k",
+                    "-p",
+                    "x",
+                ],
                 |c| matches!(c, Command::Record(_)),
             ),
             (
-                &["in-toto-verify", "-l", "root.layout", "--verification-keys", "a.pub"],
+                &[
+                    "in-toto-verify",
+                    "-l",
+                    "root.layout",
+                    "--verification-keys",
+                    "a.pub",
+                ],
                 |c| matches!(c, Command::Verify(_)),
             ),
             (&["in-toto-sign", "-f", "x.link", "-k", "key"], |c| {

@@ -45,7 +45,9 @@ pub fn init(verbosity: Verbosity) {
     let Some(level) = verbosity.level() else {
         return;
     };
-    let rust_log = std::env::var("RUST_LOG").ok().filter(|v| !v.trim().is_empty());
+    let rust_log = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
     let (filter, bad_rust_log) = match rust_log.as_deref().map(EnvFilter::try_new) {
         Some(Ok(filter)) => (filter, None),
         Some(Err(e)) => (EnvFilter::default().add_directive(level.into()), Some(e)),

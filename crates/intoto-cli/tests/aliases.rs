@@ -28,8 +28,7 @@ fn tools() -> tempfile::TempDir {
         "in-toto-mock",
         "in-toto-match-products",
     ] {
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_in-toto"), dir.path().join(name))
-            .unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_in-toto"), dir.path().join(name)).unwrap();
     }
     dir
 }
@@ -64,7 +63,25 @@ fn reference_program_names_run_a_supply_chain() {
     let pubkey = pubkey.to_str().unwrap();
 
     std::fs::write(w.join("src.txt"), "hello\n").unwrap();
-    let out = run(t, w, "in-toto-run", &["-n", "build", "--signing-key", key, "-m", "src.txt", "-p", "out.txt", "--", "cp", "src.txt", "out.txt"]);
+    let out = run(
+        t,
+        w,
+        "in-toto-run",
+        &[
+            "-n",
+            "build",
+            "--signing-key",
+            key,
+            "-m",
+            "src.txt",
+            "-p",
+            "out.txt",
+            "--",
+            "cp",
+            "src.txt",
+            "out.txt",
+        ],
+    );
     ok(&out, "in-toto-run");
     let link = std::fs::read_dir(w)
         .unwrap()
@@ -72,22 +89,79 @@ fn reference_program_names_run_a_supply_chain() {
         .find(|n| n.starts_with("build.") && n.ends_with(".link"))
         .unwrap();
 
-    ok(&run(t, w, "in-toto-record", &["start", "-n", "review", "--signing-key", key, "-m", "out.txt"]), "in-toto-record start");
-    ok(&run(t, w, "in-toto-record", &["stop", "-n", "review", "--signing-key", key, "-p", "out.txt"]), "in-toto-record stop");
-    ok(&run(t, w, "in-toto-sign", &["-f", &link, "-k", pubkey, "--verify"]), "in-toto-sign --verify");
-    ok(&run(t, w, "in-toto-match-products", &["-l", &link, "-p", "out.txt"]), "in-toto-match-products");
-    ok(&run(t, w, "in-toto-mock", &["-n", "try", "--", "true"]), "in-toto-mock");
+    ok(
+        &run(
+            t,
+            w,
+            "in-toto-record",
+            &[
+                "start",
+                "-n",
+                "review",
+                "--signing-key",
+                key,
+                "-m",
+                "out.txt",
+            ],
+        ),
+        "in-toto-record start",
+    );
+    ok(
+        &run(
+            t,
+            w,
+            "in-toto-record",
+            &[
+                "stop",
+                "-n",
+                "review",
+                "--signing-key",
+                key,
+                "-p",
+                "out.txt",
+            ],
+        ),
+        "in-toto-record stop",
+    );
+    ok(
+        &run(
+            t,
+            w,
+            "in-toto-sign",
+            &["-f", &link, "-k", pubkey, "--verify"],
+        ),
+        "in-toto-sign --verify",
+    );
+    ok(
+        &run(
+            t,
+            w,
+            "in-toto-match-products",
+            &["-l", &link, "-p", "out.txt"],
+        ),
+        "in-toto-match-products",
+    );
+    ok(
+        &run(t, w, "in-toto-mock", &["-n", "try", "--", "true"]),
+        "in-toto-mock",
+    );
     assert!(w.join("try.link").is_file());
 
     std::fs::write(w.join("out.txt"), "changed\n").unwrap();
-    let out = run(t, w, "in-toto-match-products", &["-l", &link, "-p", "out.txt"]);
+    let out = run(
+        t,
+        w,
+        "in-toto-match-products",
+        &["-l", &link, "-p", "out.txt"],
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn in_toto_verify_verifies_and_fails_like_the_subcommand() {
     let tools = tools();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec-tests/verify/dsse-metablock-dsse-sublayout-pass");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../spec-tests/verify/dsse-metablock-dsse-sublayout-pass");
     let work = tempfile::tempdir().unwrap();
     let layout = dir.join("root.layout");
     let keys = dir.join("keys/ed25519.pub");
@@ -127,6 +201,9 @@ fn help_usage_errors_and_version_use_the_program_name() {
     ok(&version, "--version");
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("in-toto-verify "));
     // The plain name keeps its subcommands.
-    let plain = Command::new(env!("CARGO_BIN_EXE_in-toto")).arg("--help").output().unwrap();
+    let plain = Command::new(env!("CARGO_BIN_EXE_in-toto"))
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&plain.stdout).contains("match-products"));
 }

@@ -16,7 +16,11 @@ fn ci_script_records_and_verifies_a_cargo_build() {
         "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
     )
     .unwrap();
-    std::fs::write(project.join("src/main.rs"), "fn main() { println!(\"hello\"); }\n").unwrap();
+    std::fs::write(
+        project.join("src/main.rs"),
+        "fn main() { println!(\"hello\"); }\n",
+    )
+    .unwrap();
     let out_dir = tmp.path().join("out");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new("bash")
@@ -30,8 +34,16 @@ fn ci_script_records_and_verifies_a_cargo_build() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("step 'build' (threshold 1): build."), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("step 'build' (threshold 1): build."),
+        "{stdout}"
+    );
     assert!(stdout.contains("PASS: '"), "{stdout}");
     assert!(project.join("target/debug/hello").is_file());
     let link = std::fs::read_dir(&out_dir)
@@ -41,7 +53,11 @@ fn ci_script_records_and_verifies_a_cargo_build() {
         .unwrap();
 
     // A binary swapped after the build no longer matches the link's product.
-    std::fs::write(project.join("target/debug/hello"), "#!/bin/sh\necho pwned\n").unwrap();
+    std::fs::write(
+        project.join("target/debug/hello"),
+        "#!/bin/sh\necho pwned\n",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
         .args(["match-products", "-l"])
         .arg(&link)

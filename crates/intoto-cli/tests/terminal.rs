@@ -34,7 +34,12 @@ fn verify(env: &[(&str, &str)], extra: &[&str]) -> Output {
     }
     cmd.envs(env.iter().copied());
     let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -46,8 +51,16 @@ fn has_escape(bytes: &[u8]) -> bool {
 fn a_pipe_gets_no_escape_codes() {
     let out = verify(&[], &["-v"]);
     assert!(!out.stdout.is_empty() && !out.stderr.is_empty());
-    assert!(!has_escape(&out.stdout), "{:?}", String::from_utf8_lossy(&out.stdout));
-    assert!(!has_escape(&out.stderr), "{:?}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !has_escape(&out.stdout),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        !has_escape(&out.stderr),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -55,12 +68,28 @@ fn no_color_wins_over_forced_colours() {
     // CLICOLOR_FORCE makes colours appear on a pipe (so the output does have colours to
     // remove) ...
     let forced = verify(&[("CLICOLOR_FORCE", "1")], &[]);
-    assert!(has_escape(&forced.stdout), "{}", String::from_utf8_lossy(&forced.stdout));
-    assert!(has_escape(&forced.stderr), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert!(
+        has_escape(&forced.stdout),
+        "{}",
+        String::from_utf8_lossy(&forced.stdout)
+    );
+    assert!(
+        has_escape(&forced.stderr),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
     // ... and NO_COLOR removes every one of them.
     let plain = verify(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]);
-    assert!(!has_escape(&plain.stdout), "{:?}", String::from_utf8_lossy(&plain.stdout));
-    assert!(!has_escape(&plain.stderr), "{:?}", String::from_utf8_lossy(&plain.stderr));
+    assert!(
+        !has_escape(&plain.stdout),
+        "{:?}",
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    assert!(
+        !has_escape(&plain.stderr),
+        "{:?}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
     assert_eq!(
         anstream_free(&forced.stdout),
         String::from_utf8_lossy(&plain.stdout),
@@ -100,12 +129,21 @@ fn verbosity_levels_and_rust_log() {
     assert!(!default.contains("DEBUG"), "{default}");
     assert!(default.contains("WARN"), "{default}");
     let debug = String::from_utf8_lossy(&verify(&[], &["-vv"]).stderr).into_owned();
-    assert!(debug.contains("DEBUG") && debug.contains("verifying '"), "{debug}");
+    assert!(
+        debug.contains("DEBUG") && debug.contains("verifying '"),
+        "{debug}"
+    );
     let env = String::from_utf8_lossy(&verify(&[("RUST_LOG", "debug")], &[]).stderr).into_owned();
-    assert!(env.contains("DEBUG") && env.contains("verifying '"), "{env}");
-    let errors_only = String::from_utf8_lossy(&verify(&[("RUST_LOG", "error")], &["-v"]).stderr)
-        .into_owned();
-    assert!(!errors_only.contains("WARN") && errors_only.contains("ERROR"), "{errors_only}");
+    assert!(
+        env.contains("DEBUG") && env.contains("verifying '"),
+        "{env}"
+    );
+    let errors_only =
+        String::from_utf8_lossy(&verify(&[("RUST_LOG", "error")], &["-v"]).stderr).into_owned();
+    assert!(
+        !errors_only.contains("WARN") && errors_only.contains("ERROR"),
+        "{errors_only}"
+    );
 }
 
 #[test]
@@ -122,7 +160,10 @@ fn completions_for_each_shell() {
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = String::from_utf8_lossy(&out.stdout);
         assert!(script.contains(marker), "{shell}: {script}");
-        assert!(script.contains("verification-keys"), "{shell}: no verify flags");
+        assert!(
+            script.contains("verification-keys"),
+            "{shell}: no verify flags"
+        );
     }
     let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
         .args(["completions", "tcsh"])

@@ -63,7 +63,9 @@ fn verify(dir: &Path, extra: &[&str]) -> Output {
         }
     }
     for (name, value) in scenario["params"].as_object().into_iter().flatten() {
-        let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
         cmd.arg("--param").arg(format!("{name}={value}"));
     }
     let work = tempfile::tempdir().unwrap();
@@ -100,7 +102,11 @@ fn json_reports_of_every_scenario_follow_the_schema() {
         .filter(|p| p.join("scenario.json").is_file())
         .collect();
     dirs.sort();
-    assert!(dirs.len() > 100, "spec-tests/verify has {} scenarios", dirs.len());
+    assert!(
+        dirs.len() > 100,
+        "spec-tests/verify has {} scenarios",
+        dirs.len()
+    );
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let out = verify(dir, &["--format", "json"]);
@@ -108,7 +114,9 @@ fn json_reports_of_every_scenario_follow_the_schema() {
         if out.stdout.is_empty() {
             // Usage errors and keys that cannot be loaded stop before verification starts.
             assert_ne!(code, Some(0), "{name}: passed without a report");
-            *seen.entry("no report (failed before verifying)").or_default() += 1;
+            *seen
+                .entry("no report (failed before verifying)")
+                .or_default() += 1;
             continue;
         }
         let report: Value = serde_json::from_slice(&out.stdout)
@@ -116,14 +124,19 @@ fn json_reports_of_every_scenario_follow_the_schema() {
         let problems = errors(&validator, &report);
         assert!(problems.is_empty(), "{name}: {problems:#?}");
         let undocumented = errors(&strict, &report);
-        assert!(undocumented.is_empty(), "{name}: undocumented fields {undocumented:#?}");
+        assert!(
+            undocumented.is_empty(),
+            "{name}: undocumented fields {undocumented:#?}"
+        );
         let verdict = report["verdict"].as_str().unwrap();
         match code {
             Some(0) => assert_eq!(verdict, "pass", "{name}"),
             Some(1) => assert_eq!(verdict, "fail", "{name}"),
             other => panic!("{name}: exit {other:?} with a report"),
         }
-        *seen.entry(if verdict == "pass" { "pass" } else { "fail" }).or_default() += 1;
+        *seen
+            .entry(if verdict == "pass" { "pass" } else { "fail" })
+            .or_default() += 1;
         let text = report.to_string();
         if text.contains("\"sublayout\":{") {
             *seen.entry("sublayout").or_default() += 1;
@@ -134,13 +147,18 @@ fn json_reports_of_every_scenario_follow_the_schema() {
         if !report["inspections"].as_array().unwrap().is_empty() {
             *seen.entry("inspection").or_default() += 1;
         }
-        if text.contains("\"verdict\":\"fail\",\"error\":\"") && !report["rules"].as_array().unwrap().is_empty() {
+        if text.contains("\"verdict\":\"fail\",\"error\":\"")
+            && !report["rules"].as_array().unwrap().is_empty()
+        {
             *seen.entry("rule or inspection failure").or_default() += 1;
         }
     }
     // The corpus exercises every part of the schema, so a schema mistake cannot hide.
     for kind in ["pass", "fail", "sublayout", "skipped link", "inspection"] {
-        assert!(seen.get(kind).copied().unwrap_or(0) > 0, "no scenario with {kind}: {seen:?}");
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 0,
+            "no scenario with {kind}: {seen:?}"
+        );
     }
 }
 
@@ -148,14 +166,20 @@ fn json_reports_of_every_scenario_follow_the_schema() {
 fn the_schema_rejects_reports_that_break_it() {
     let (schema, _) = schemas();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let out = verify(&scenarios().join("dsse-metablock-dsse-sublayout-pass"), &["--format", "json"]);
+    let out = verify(
+        &scenarios().join("dsse-metablock-dsse-sublayout-pass"),
+        &["--format", "json"],
+    );
     let good: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(validator.is_valid(&good));
     let broken = [
         ("/report_version", Value::from(2)),
         ("/verdict", Value::from("ok")),
         ("/error", Value::from("a passing report with an error")),
-        ("/steps/0/links/0/status", Value::from("used (counted once)")),
+        (
+            "/steps/0/links/0/status",
+            Value::from("used (counted once)"),
+        ),
         ("/steps/0/sublayout/steps/0/threshold", Value::from(0)),
     ];
     for (pointer, value) in broken {
@@ -181,10 +205,19 @@ fn text_summary_lists_steps_links_keys_and_the_sublayout() {
     let out = verify(&scenarios().join("dsse-metablock-dsse-sublayout-pass"), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("step 'sub' (threshold 1): sub.5d225f45.link by 5d225f45"), "{text}");
+    assert!(
+        text.contains("step 'sub' (threshold 1): sub.5d225f45.link by 5d225f45"),
+        "{text}"
+    );
     assert!(text.contains("    sublayout:\n"), "{text}");
-    assert!(text.contains("      step 'inner' (threshold 1): inner.6f0155bc.link by 6f0155bc"), "{text}");
-    assert!(text.lines().last().unwrap().starts_with("PASS: '"), "{text}");
+    assert!(
+        text.contains("      step 'inner' (threshold 1): inner.6f0155bc.link by 6f0155bc"),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().unwrap().starts_with("PASS: '"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -194,15 +227,28 @@ fn text_failure_gives_the_reason_first_on_stderr_and_details_with_verbose() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("artifact rules: failed"), "{text}");
-    assert!(text.lines().last().unwrap().starts_with("FAIL: '"), "{text}");
+    assert!(
+        text.lines().last().unwrap().starts_with("FAIL: '"),
+        "{text}"
+    );
     let err = stderr(&out);
     let reason = err.lines().find(|l| l.contains("ERROR")).unwrap();
-    assert!(reason.contains("verification failed: \"check\": expected_materials[1]"), "{err}");
+    assert!(
+        reason.contains("verification failed: \"check\": expected_materials[1]"),
+        "{err}"
+    );
     assert!(!text.contains("'check' materials: "), "{text}");
 
     let verbose = stdout(&verify(&dir, &["-v"]));
-    assert!(verbose.contains("'check' materials: 2 rule(s), fail"), "{verbose}");
-    assert!(verbose.contains("signed by 6f0155bcdee9bf8db0ee0947ee279704f5b67f93fc4aed868effb251d6b0f55e"), "{verbose}");
+    assert!(
+        verbose.contains("'check' materials: 2 rule(s), fail"),
+        "{verbose}"
+    );
+    assert!(
+        verbose
+            .contains("signed by 6f0155bcdee9bf8db0ee0947ee279704f5b67f93fc4aed868effb251d6b0f55e"),
+        "{verbose}"
+    );
 }
 
 #[test]
@@ -210,5 +256,10 @@ fn quiet_prints_nothing() {
     let dir = scenarios().join("dsse-metablock-dsse-layout-dsse-links-rule-fail");
     let out = verify(&dir, &["-q"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }

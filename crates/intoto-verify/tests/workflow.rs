@@ -10,7 +10,10 @@ use intoto_model::{
     ArtifactPath, Digest, DigestSet, Envelope, IN_TOTO_PAYLOAD_TYPE, Layout, LayoutKey, Link,
     Metablock, Step, StepName, Timestamp, pyjson,
 };
-use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
+use intoto_verify::{
+    LinkStatus, Options, Outcome, REPORT_VERSION, Verdict, VerificationKey, VerifyError,
+    inspect::InspectionOptions, verify,
+};
 
 const NOW: i64 = 1_800_000_000; // 2027-01-15
 
@@ -146,8 +149,12 @@ impl Chain {
     }
 
     fn verify(&self) -> Result<Link, VerifyError> {
+        self.outcome().result
+    }
+
+    fn outcome(&self) -> Outcome {
         let path = self.write_layout();
-        verify(&path, &[pem(&self.owner)], &self.options()).result
+        verify(&path, &[pem(&self.owner)], &self.options())
     }
 }
 
@@ -505,4 +512,242 @@ fn a_malformed_link_file_fails_naming_the_file() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+// The report (`in-toto verify --format json`, the text summary): what each check recorded.
+
+#[test]
+fn the_report_of_a_passing_chain_lists_every_link_key_and_rule() {
+    let chain = Chain::new();
+    let report = chain.outcome().report;
+    assert_eq!(report.report_version, REPORT_VERSION);
+    assert_eq!(report.verdict, Verdict::Pass);
+    assert_eq!(report.error, None);
+    assert_eq!(report.layout_keys, [chain.owner.keyid().to_string()]);
+    assert_eq!(report.expires.as_deref(), Some("2030-01-01T00:00:00Z"));
+    let steps: Vec<(&str, Vec<&str>)> = report
+        .steps
+        .iter()
+        .map(|s| (s.name.as_str(), s.accepted_keys().collect()))
+        .collect();
+    let (alice, bob) = (
+        chain.alice.keyid().to_string(),
+        chain.bob.keyid().to_string(),
+    );
+    assert_eq!(
+        steps,
+        [
+            ("write-code", vec![alice.as_str()]),
+            ("package", vec![bob.as_str()])
+        ]
+    );
+    let link = &report.steps[0].links[0];
+    assert_eq!(
+        (link.status, link.reason.as_deref()),
+        (LinkStatus::Used, None)
+    );
+    assert!(report.steps.iter().all(|s| s.sublayout.is_none()));
+    // Two sides per step, every one passed, with the number of rules applied.
+    let rules: Vec<(&str, &str, usize, Verdict)> = report
+        .rules
+        .iter()
+        .map(|r| (r.item.as_str(), r.side.as_str(), r.rules, r.verdict))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("write-code", "materials", 0, Verdict::Pass),
+            ("write-code", "products", 2, Verdict::Pass),
+            ("package", "materials", 2, Verdict::Pass),
+            ("package", "products", 3, Verdict::Pass),
+        ]
+    );
+}
+
+#[test]
+fn the_report_says_why_a_link_was_skipped() {
+    let chain = Chain::new();
+    // Bob's signature under alice's file name: alice's key checks it and it fails.
+    let link = chain.link("write-code", &[], &[("foo.py", "code")]);
+    chain.write_signed(
+        &chain
+            .dir
+            .path()
+            .join(format!("write-code.{}.link", chain.alice.keyid().short())),
+        link.to_value(),
+        &chain.bob,
+    );
+    let outcome = chain.outcome();
+    assert!(matches!(
+        outcome.result,
+        Err(VerifyError::ThresholdNotMet { .. })
+    ));
+    let report = outcome.report;
+    assert_eq!(report.verdict, Verdict::Fail);
+    assert!(report.error.as_deref().unwrap().contains("write-code"));
+    assert_eq!(
+        report.steps.len(),
+        1,
+        "verification stops at the failing step"
+    );
+    let skipped = &report.steps[0].links[0];
+    assert_eq!(skipped.status, LinkStatus::Skipped);
+    assert_eq!(
+        skipped.authorized_key,
+        Some(chain.alice.keyid().to_string())
+    );
+    assert!(
+        skipped
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("no signature by key")
+    );
+    assert_eq!(report.steps[0].accepted_keys().count(), 0);
+}
+
+#[test]
+fn the_report_marks_a_second_link_by_the_same_functionary() {
+    let mut chain = Chain::new();
+    let mut record = chain.alice.public_key().to_record();
+    let twin_id = intoto_crypto::legacy_keyid_of(
+        &record.keytype,
+        &record.scheme,
+        &record.keyval.public,
+        &["sha256".into(), "sha512".into()],
+    );
+    record.keyid = Some(twin_id.clone());
+    chain
+        .layout
+        .keys
+        .insert(twin_id.clone(), LayoutKey::Standard(record));
+    chain.layout.steps[0].pubkeys.push(twin_id.clone());
+    let link = chain.link("write-code", &[], &[("foo.py", "code")]);
+    let mut mb = Metablock::new(link.to_value());
+    intoto_crypto::sign_metablock(&mut mb, &chain.alice).unwrap();
+    if let intoto_model::Signature::Standard { keyid, .. } = &mut mb.signatures[0] {
+        *keyid = twin_id.clone();
+    }
+    let file = format!("write-code.{}.link", twin_id.short());
+    std::fs::write(
+        chain.dir.path().join(&file),
+        pyjson::metablock_file(&mb.to_value()),
+    )
+    .unwrap();
+    let report = chain.outcome().report;
+    assert_eq!(report.verdict, Verdict::Pass);
+    let twin = report.steps[0]
+        .links
+        .iter()
+        .find(|l| l.file.ends_with(&file))
+        .unwrap();
+    assert_eq!(twin.status, LinkStatus::Duplicate);
+    assert_eq!(twin.authorized_key, Some(twin_id.to_string()));
+    assert!(
+        twin.reason
+            .as_deref()
+            .unwrap()
+            .contains(&chain.alice.keyid().to_string())
+    );
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+}
+
+#[test]
+fn the_report_nests_a_sublayouts_report_in_its_step() {
+    let chain = Chain::new();
+    let dave = key();
+    let mut sub = Layout::new(Timestamp::parse("2031-01-01T00:00:00Z").unwrap());
+    sub.keys.insert(dave.keyid().clone(), layout_key(&dave));
+    let mut edit = Step::new(StepName::new("edit").unwrap());
+    edit.pubkeys = vec![dave.keyid().clone()];
+    sub.steps = vec![edit];
+    let sub_file = format!("write-code.{}.link", chain.alice.keyid().short());
+    chain.write_signed(
+        &chain.dir.path().join(&sub_file),
+        sub.to_value(),
+        &chain.alice,
+    );
+    let sub_dir = chain
+        .dir
+        .path()
+        .join(format!("write-code.{}", chain.alice.keyid().short()));
+    std::fs::create_dir(&sub_dir).unwrap();
+    let edit_file = sub_dir.join(format!("edit.{}.link", dave.keyid().short()));
+    let edit_link = chain.link("edit", &[], &[("foo.py", "code")]);
+    chain.write_signed(&edit_file, edit_link.to_value(), &dave);
+
+    let report = chain.outcome().report;
+    assert_eq!(report.verdict, Verdict::Pass);
+    let nested = report.steps[0].sublayout.as_deref().unwrap();
+    assert_eq!(nested.verdict, Verdict::Pass);
+    assert!(nested.layout.ends_with(&sub_file));
+    assert_eq!(nested.layout_keys, [chain.alice.keyid().to_string()]);
+    assert_eq!(nested.expires.as_deref(), Some("2031-01-01T00:00:00Z"));
+    assert_eq!(nested.steps[0].name, "edit");
+    assert_eq!(
+        nested.steps[0].links[0].authorized_key,
+        Some(dave.keyid().to_string())
+    );
+
+    // The sublayout's link missing: the nested report fails with the reason, and so does the
+    // root report.
+    std::fs::remove_file(&edit_file).unwrap();
+    let report = chain.outcome().report;
+    assert_eq!(report.verdict, Verdict::Fail);
+    assert_eq!(report.steps.len(), 1);
+    let nested = report.steps[0].sublayout.as_deref().unwrap();
+    assert_eq!(nested.verdict, Verdict::Fail);
+    assert!(nested.error.as_deref().unwrap().contains("step 'edit'"));
+}
+
+#[test]
+fn the_report_records_failing_rules_and_inspections() {
+    let chain = Chain::new();
+    chain.write_link(
+        "write-code",
+        &chain.alice,
+        &[],
+        &[("foo.py", "code"), ("evil.sh", "x")],
+    );
+    let report = chain.outcome().report;
+    let failed = report.rules.last().unwrap();
+    assert_eq!(
+        (
+            failed.item.as_str(),
+            failed.side.as_str(),
+            failed.rules,
+            failed.verdict
+        ),
+        ("write-code", "products", 2, Verdict::Fail)
+    );
+    assert!(failed.error.as_deref().unwrap().contains("evil.sh"));
+
+    let mut chain = Chain::new();
+    chain.layout.inspect = vec![
+        intoto_model::Inspection::new(StepName::new("ok").unwrap(), vec!["true".into()]),
+        intoto_model::Inspection::new(
+            StepName::new("check").unwrap(),
+            vec!["sh".into(), "-c".into(), "exit 3".into()],
+        ),
+    ];
+    let report = chain.outcome().report;
+    let ran: Vec<(&str, Option<i64>, Verdict)> = report
+        .inspections
+        .iter()
+        .map(|i| (i.name.as_str(), i.return_value, i.verdict))
+        .collect();
+    assert_eq!(
+        ran,
+        [
+            ("ok", Some(0), Verdict::Pass),
+            ("check", Some(3), Verdict::Fail)
+        ]
+    );
+    assert!(
+        report.inspections[1]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("returned 3")
+    );
 }

@@ -36,11 +36,7 @@ pub fn render(report: &Report, verbose: bool) -> String {
 
 fn layout(out: &mut String, report: &Report, verbose: bool, depth: usize) {
     let pad = "  ".repeat(depth);
-    let keys: Vec<String> = report
-        .layout_keys
-        .iter()
-        .map(|k| key(k, verbose))
-        .collect();
+    let keys: Vec<String> = report.layout_keys.iter().map(|k| key(k, verbose)).collect();
     let keys = if keys.is_empty() {
         "no key".to_string()
     } else {
@@ -94,7 +90,10 @@ fn layout(out: &mut String, report: &Report, verbose: bool, depth: usize) {
             "{pad}  {EMPH}step{EMPH:#} '{}' ({mark}): {accepted}",
             step.name
         );
-        let skipped = step.links.iter().filter(|l| l.status == LinkStatus::Skipped);
+        let skipped = step
+            .links
+            .iter()
+            .filter(|l| l.status == LinkStatus::Skipped);
         for link in skipped {
             if verbose {
                 let why = link.reason.as_deref().unwrap_or("not used");
@@ -255,7 +254,10 @@ mod tests {
     #[test]
     fn verbose_adds_reasons_rules_and_full_key_ids() {
         let text = plain(&render(&sample(), true));
-        assert!(text.contains(&format!("signed by {}", "aa".repeat(32))), "{text}");
+        assert!(
+            text.contains(&format!("signed by {}", "aa".repeat(32))),
+            "{text}"
+        );
         assert!(
             text.contains("skipped build.cccccccc.link: invalid signature"),
             "{text}"
@@ -271,7 +273,11 @@ mod tests {
         report.steps.push(StepReport {
             name: "sub".into(),
             threshold: 2,
-            links: vec![link("sub.dddddddd.link", &"dd".repeat(32), LinkStatus::Used)],
+            links: vec![link(
+                "sub.dddddddd.link",
+                &"dd".repeat(32),
+                LinkStatus::Used,
+            )],
             sublayout: Some(Box::new(sub)),
         });
         let text = plain(&render(&report, false));
@@ -279,10 +285,7 @@ mod tests {
             text.contains("  step 'sub' (1 of 2 required): sub.dddddddd.link by dddddddd\n    sublayout:\n    layout 'links/sub.dddddddd.link'"),
             "{text}"
         );
-        assert!(
-            text.contains("      step 'build' (threshold 1)"),
-            "{text}"
-        );
+        assert!(text.contains("      step 'build' (threshold 1)"), "{text}");
         assert!(
             text.ends_with("FAIL: 'root.layout' not verified (reason below)\n"),
             "{text}"
