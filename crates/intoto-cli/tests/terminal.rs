@@ -171,3 +171,58 @@ fn completions_for_each_shell() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `in-toto run -x -p big` with a sparse file of `size` bytes (2 GB take a second or two to
+/// hash, past the bar's half-second delay), under a pseudo-terminal made by script(1) when
+/// `on_terminal`, else with stderr on a pipe; returns everything written to the terminal or to
+/// stderr.
+fn run_hashing_big_file(size: u64, on_terminal: bool, quiet: bool) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(dir.path().join("big")).unwrap();
+    big.set_len(size).unwrap();
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec-tests/keys/ed25519.pem");
+    let quiet = if quiet { " -q" } else { "" };
+    let command = format!(
+        "'{}' run -n s --signing-key '{}' -x -p big{quiet}",
+        env!("CARGO_BIN_EXE_in-toto"),
+        key.display()
+    );
+    if !on_terminal {
+        let out = Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        return Some(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let log = dir.path().join("terminal.log");
+    let out = Command::new("script")
+        .arg("-qec")
+        .arg(&command)
+        .arg(&log)
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned())
+}
+
+#[test]
+fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let Some(terminal) = run_hashing_big_file(2_000_000_000, true, false) else {
+        eprintln!("skipped: script(1) from util-linux is not available");
+        return;
+    };
+    assert!(terminal.contains("recording products: "), "{terminal}");
+    let quiet = run_hashing_big_file(2_000_000_000, true, true).unwrap();
+    assert!(!quiet.contains("recording products"), "{quiet}");
+    let pipe = run_hashing_big_file(2_000_000_000, false, false).unwrap();
+    assert!(
+        !pipe.contains("recording products") && !has_escape(pipe.as_bytes()),
+        "{pipe}"
+    );
+}

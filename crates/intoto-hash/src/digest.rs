@@ -7,6 +7,7 @@ use std::{
     io::{self, Read},
     path::Path,
     str::FromStr,
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 use intoto_model::{Digest, DigestSet};
@@ -146,6 +147,7 @@ pub fn hash_file(
     name: &str,
     algorithms: &[Algorithm],
     normalize_line_endings: bool,
+    bytes_read: Option<&AtomicU64>,
 ) -> Result<(DigestSet, u64), HashError> {
     let read_err = |source| HashError::Read {
         path: name.to_string(),
@@ -172,6 +174,10 @@ pub fn hash_file(
                 Err(e) => return Err(read_err(e)),
             };
             total += n as u64;
+            // Per block, so a progress display moves while one big file is hashed.
+            if let Some(counter) = bytes_read {
+                counter.fetch_add(n as u64, Ordering::Relaxed);
+            }
             let data = match &mut newlines {
                 Some(conv) => {
                     conv.convert(&buf[..n], converted);
@@ -228,7 +234,7 @@ mod tests {
         let p = dir.path().join("f");
         std::fs::write(&p, b"abc").unwrap();
         let all = [Algorithm::Sha256, Algorithm::Sha512, Algorithm::Blake3];
-        let (set, n) = hash_file(&p, "f", &all, false).unwrap();
+        let (set, n) = hash_file(&p, "f", &all, false, None).unwrap();
         assert_eq!(n, 3);
         assert_eq!(
             set.get("sha256").unwrap().as_str(),
@@ -252,8 +258,11 @@ mod tests {
         let p = dir.path().join("big");
         let data = vec![7u8; BLOCK * 2 + 5];
         std::fs::write(&p, &data).unwrap();
-        let (set, n) = hash_file(&p, "big", &[Algorithm::Sha256], false).unwrap();
+        let counter = AtomicU64::new(10);
+        let (set, n) = hash_file(&p, "big", &[Algorithm::Sha256], false, Some(&counter)).unwrap();
         assert_eq!(n, data.len() as u64);
+        // The progress counter grew by every byte read.
+        assert_eq!(counter.load(Ordering::Relaxed), 10 + data.len() as u64);
         let expected = Digest::from_bytes(&sha2::Sha256::digest(&data));
         assert_eq!(set.get("sha256"), Some(&expected));
     }

@@ -137,7 +137,7 @@ impl Progress {
         self.files.load(Ordering::Relaxed)
     }
 
-    /// Bytes hashed so far.
+    /// Bytes hashed so far (counted per block read, so it moves within a large file).
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
     }
@@ -197,15 +197,15 @@ pub fn record<S: AsRef<str>>(
     }
     found.dedup();
     let hash = |name: ArtifactPath, file: &str| -> Result<(ArtifactPath, DigestSet), HashError> {
-        let (digests, bytes) = digest::hash_file(
+        let (digests, _) = digest::hash_file(
             &walker.fs_path(file),
             file,
             &options.algorithms,
             options.normalize_line_endings,
+            progress.map(|p| &p.bytes),
         )?;
         if let Some(p) = progress {
             p.files.fetch_add(1, Ordering::Relaxed);
-            p.bytes.fetch_add(bytes, Ordering::Relaxed);
         }
         Ok((name, digests))
     };

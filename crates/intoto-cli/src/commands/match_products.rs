@@ -48,8 +48,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         lstrip: Lstrip::new(&args.lstrip_paths).context("invalid --lstrip-paths")?,
         ..RecordOptions::default()
     };
-    let recorded = intoto_hash::record(&args.paths, &options, None)
-        .context("cannot record the local files")?;
+    let ticker = super::progress::Ticker::start(args.verbosity.quiet);
+    ticker.show(Some("hashing local files"));
+    let recorded = intoto_hash::record(&args.paths, &options, Some(ticker.counters()));
+    ticker.finish();
+    let recorded = recorded.context("cannot record the local files")?;
     let local = &recorded.artifacts;
     let products = &link.products;
     let only_in_products: BTreeSet<_> = products
