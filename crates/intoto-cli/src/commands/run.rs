@@ -98,6 +98,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let result = run_step_observed(&step, Some(ticker.counters()), &mut |p| ticker.phase(p));
     ticker.finish();
     let recording = result.map_err(Failure::error)?;
+    tracing::debug!(
+        "recorded {} material(s) and {} product(s); the command returned {:?}",
+        recording.link.materials.len(),
+        recording.link.products.len(),
+        recording.return_value()
+    );
     recording::report_skipped(&recording.skipped);
     if recording.truncated {
         tracing::warn!(

@@ -122,6 +122,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         options.link_dir.display()
     );
     let outcome = intoto_verify::verify(&args.layout, &keys, &options);
+    tracing::debug!(
+        "checked {} step(s), {} rule side(s), {} inspection(s): {:?}",
+        outcome.report.steps.len(),
+        outcome.report.rules.len(),
+        outcome.report.inspections.len(),
+        outcome.report.verdict
+    );
     for warning in &outcome.report.warnings {
         tracing::warn!("{warning}");
     }
