@@ -102,9 +102,12 @@ mod tests {
         assert_eq!(alias_of(None), None);
     }
 
+    /// Arguments (program name first) and what they must parse into.
+    type Case<'a> = (&'a [&'a str], fn(&Command) -> bool);
+
     #[test]
     fn every_alias_parses_its_subcommands_flags() {
-        let cases: [(&[&str], fn(&Command) -> bool); 7] = [
+        let cases: [Case; 7] = [
             (
                 &[
                     "in-toto-run",
