@@ -18,7 +18,11 @@
 //! let key = PrivateKey::generate(KeyType::Ed25519).unwrap();
 //! let mut mb = Metablock::new(serde_json::json!({"_type": "link", "name": "build"}));
 //! sign_metablock(&mut mb, &key).unwrap();
-//! verify_metablock(&mb, key.public_key()).unwrap();
+//! assert_eq!(mb.signatures.len(), 1);
+//! assert!(verify_metablock(&mb, key.public_key()).is_ok());
+//!
+//! let other = PrivateKey::generate(KeyType::Ed25519).unwrap();
+//! assert!(verify_metablock(&mb, other.public_key()).is_err()); // not signed by this key
 //! ```
 //!
 //! OpenPGP (`gpg`) keys and signatures as the reference uses them are in [`gpg`]: pure-Rust

@@ -85,17 +85,7 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 
 /// Runs `in-toto verify`.
 pub fn run(args: Args) -> Result<(), Failure> {
-    let mut keys = load_keys(&args.verification_keys).map_err(Failure::verification)?;
-    if let Some(ids) = &args.gpg {
-        let gpg = super::gpg_program(args.gpg_home.as_deref()).map_err(Failure::verification)?;
-        for id in ids {
-            let key = gpg
-                .export_pubkey(id)
-                .with_context(|| format!("cannot export GnuPG key {id}"))
-                .map_err(Failure::verification)?;
-            keys.push(VerificationKey::Gpg(key));
-        }
-    }
+    let keys = user_keys(&args).map_err(|e| failed_before_verifying(&args, e))?;
     let mut params = BTreeMap::new();
     for (name, value) in &args.params {
         if params.insert(name.clone(), value.clone()).is_some() {
@@ -159,6 +149,36 @@ pub fn run(args: Args) -> Result<(), Failure> {
     // wasted time. Forgetting leaks nothing the OS does not reclaim at exit.
     std::mem::forget(outcome);
     result
+}
+
+/// The keys the user passed: PEM files, then GnuPG keys exported from the keyring.
+fn user_keys(args: &Args) -> anyhow::Result<Vec<VerificationKey>> {
+    let mut keys = load_keys(&args.verification_keys)?;
+    if let Some(ids) = &args.gpg {
+        let gpg = super::gpg_program(args.gpg_home.as_deref())?;
+        for id in ids {
+            let key = gpg
+                .export_pubkey(id)
+                .with_context(|| format!("cannot export GnuPG key {id}"))?;
+            keys.push(VerificationKey::Gpg(key));
+        }
+    }
+    Ok(keys)
+}
+
+/// A failure before the workflow started (a key that cannot be loaded): exit 1 as the
+/// reference, and with `--format json` still a report, with the reason and no checks.
+fn failed_before_verifying(args: &Args, error: anyhow::Error) -> Failure {
+    if args.format == Format::Json {
+        let mut report = intoto_verify::Report::new(args.layout.display().to_string(), Vec::new());
+        report.error = Some(format!("{error:#}"));
+        if let Ok(mut json) = serde_json::to_string_pretty(&report) {
+            json.push('\n');
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(json.as_bytes());
+        }
+    }
+    Failure::verification(error)
 }
 
 fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<VerificationKey>> {
