@@ -271,3 +271,31 @@ fn quiet_prints_nothing() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_key_that_cannot_be_loaded_still_gives_a_json_report() {
+    let (schema, _) = schemas();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pub");
+    let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
+        .args([
+            "verify",
+            "--format",
+            "json",
+            "-l",
+            "root.layout",
+            "--verification-keys",
+        ])
+        .arg(&missing)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(validator.is_valid(&report), "{report}");
+    assert_eq!(report["verdict"], "fail");
+    assert!(report["steps"].as_array().unwrap().is_empty());
+    let error = report["error"].as_str().unwrap();
+    assert!(error.contains("missing.pub"), "{error}");
+}
