@@ -240,6 +240,7 @@ impl OstreeResolver {
             &format!("{uri} ({})", object.display()),
             &[Algorithm::Sha256],
             false,
+            None,
         )?;
         Ok(digests)
     }
