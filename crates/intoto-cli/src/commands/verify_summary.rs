@@ -1,5 +1,5 @@
-//! The text report of `in-toto verify`: every step with the links and keys it accepted,
-//! sublayouts (indented), inspections, rules, then the verdict. With `-v` also the links that
+//! The text report of `in-toto verify`: the verdict, then every step with the links and keys
+//! it accepted, sublayouts (indented), inspections and rules. With `-v` also the links that
 //! were skipped and why, each rule check, and full key ids. The failure's reason itself is
 //! printed once, on stderr, by the caller.
 
@@ -12,25 +12,23 @@ use crate::style::{BAD, DIM, EMPH, GOOD, NOTE};
 /// Renders the report (with colour codes; the stream strips them where colours are off).
 pub fn render(report: &Report, verbose: bool) -> String {
     let mut out = String::new();
-    layout(&mut out, report, verbose, 0);
     let steps = report.steps.len();
     let inspections = report.inspections.len();
-    match report.verdict {
-        Verdict::Pass => {
-            let _ = writeln!(
-                out,
-                "{GOOD}PASS{GOOD:#}: '{}' verified ({steps} step(s), {inspections} inspection(s))",
-                report.layout
-            );
-        }
-        Verdict::Fail => {
-            let _ = writeln!(
-                out,
-                "{BAD}FAIL{BAD:#}: '{}' not verified (reason below)",
-                report.layout
-            );
-        }
-    }
+    // The verdict first: it is what scripts and people look for (and the whole output of
+    // earlier versions).
+    let _ = match report.verdict {
+        Verdict::Pass => writeln!(
+            out,
+            "{GOOD}PASS{GOOD:#}: '{}' verified ({steps} step(s), {inspections} inspection(s))",
+            report.layout
+        ),
+        Verdict::Fail => writeln!(
+            out,
+            "{BAD}FAIL{BAD:#}: '{}' not verified (the reason is on stderr)",
+            report.layout
+        ),
+    };
+    layout(&mut out, report, verbose, 0);
     out
 }
 
@@ -241,12 +239,12 @@ mod tests {
         assert_eq!(
             lines,
             [
+                "PASS: 'root.layout' verified (1 step(s), 1 inspection(s))",
                 "layout 'root.layout' signed by aaaaaaaa, expires 2040-01-01T00:00:00Z",
                 "  step 'build' (threshold 1): build.bbbbbbbb.link by bbbbbbbb",
                 "    skipped build.cccccccc.link (-v says why)",
                 "  inspection 'untar': `tar xf a.tar` returned 0",
                 "  artifact rules: 2 rule(s) on 1 side(s), all passed",
-                "PASS: 'root.layout' verified (1 step(s), 1 inspection(s))",
             ]
         );
     }
@@ -287,7 +285,7 @@ mod tests {
         );
         assert!(text.contains("      step 'build' (threshold 1)"), "{text}");
         assert!(
-            text.ends_with("FAIL: 'root.layout' not verified (reason below)\n"),
+            text.starts_with("FAIL: 'root.layout' not verified (the reason is on stderr)\n"),
             "{text}"
         );
     }
