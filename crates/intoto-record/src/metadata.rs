@@ -100,9 +100,10 @@ pub fn signed_file(
             })
         }
         #[cfg(feature = "gpg")]
-        (Wrapper::Metablock, Signer::Gpg { .. }) => {
+        (Wrapper::Metablock, Signer::Gpg { program, keyid }) => {
             let mut mb = Metablock::new(link.to_value());
-            let keyid = signer.sign_metablock(&mut mb).map_err(sign_err)?;
+            let keyid = intoto_crypto::gpg::sign_metablock_gpg(&mut mb, program, keyid.as_deref())
+                .map_err(sign_err)?;
             Ok(SignedLink {
                 bytes: pyjson::metablock_file(&mb.to_value()),
                 keyid,
@@ -112,10 +113,9 @@ pub fn signed_file(
 }
 
 /// A Metablock link file signed with `key`; with `certified` (ITE-7) the signature carries
-/// that key id and certificate.
-/// The canonical text and its signature are made on
-/// one thread while the file text is written on another: for a link of many artifacts these
-/// are the two largest costs after hashing, and they do not depend on each other.
+/// that key id and certificate. The canonical text and its signature are made on one thread
+/// while the file text is written on another: for a link of many artifacts these are the two
+/// largest costs after hashing, and they do not depend on each other.
 fn signed_metablock_file(
     link: &Link,
     key: &PrivateKey,

@@ -2,7 +2,7 @@
 //! `gpg` program.
 
 use intoto_crypto::PrivateKey;
-use intoto_model::{Envelope, KeyId, Metablock};
+use intoto_model::{Envelope, KeyId};
 
 use crate::RecordError;
 
@@ -71,40 +71,6 @@ impl Signer {
     /// certificate has no place in a DSSE signature).
     pub fn supports_dsse(&self) -> bool {
         matches!(self, Signer::Key(_))
-    }
-
-    /// Signs `mb` (replacing a signature by the same key) and returns the signature's key id.
-    pub(crate) fn sign_metablock(
-        &self,
-        mb: &mut Metablock,
-    ) -> Result<KeyId, intoto_crypto::CryptoError> {
-        match self {
-            Signer::Key(key) => {
-                intoto_crypto::sign_metablock(mb, key)?;
-                Ok(key.keyid().clone())
-            }
-            Signer::Certified {
-                key,
-                cert_pem,
-                keyid,
-            } => {
-                let sig = intoto_model::hex::encode(&key.sign(&mb.signed_bytes()?)?);
-                let new = intoto_model::Signature::Standard {
-                    keyid: keyid.clone(),
-                    sig,
-                    cert: Some(cert_pem.clone()),
-                };
-                match mb.signatures.iter_mut().find(|s| s.keyid() == keyid) {
-                    Some(existing) => *existing = new,
-                    None => mb.signatures.push(new),
-                }
-                Ok(keyid.clone())
-            }
-            #[cfg(feature = "gpg")]
-            Signer::Gpg { program, keyid } => {
-                intoto_crypto::gpg::sign_metablock_gpg(mb, program, keyid.as_deref())
-            }
-        }
     }
 
     /// Signs `env` and returns the signature's key id; GnuPG is refused.
