@@ -3,7 +3,6 @@
 
 use std::{
     cell::RefCell,
-    fs::File,
     io::{self, Read},
     path::Path,
     str::FromStr,
@@ -13,7 +12,7 @@ use std::{
 use intoto_model::{Digest, DigestSet};
 use sha2::Digest as _;
 
-use crate::HashError;
+use crate::{HashError, opener::Opener};
 
 /// Read size: large enough that a big file costs few syscalls, small enough to stay in L2.
 const BLOCK: usize = 1 << 20;
@@ -129,20 +128,29 @@ thread_local! {
 
 /// Opens `path` for reading; on Unix with `O_NONBLOCK`, so that a file replaced by a fifo
 /// after the walk saw it cannot block us.
-fn open(path: &Path) -> io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
-}
-
 /// Hashes the regular file at `fs_path` (named `name` in errors) with every algorithm in
 /// `algorithms`. Returns the digests and the number of bytes read.
 pub fn hash_file(
+    fs_path: &Path,
+    name: &str,
+    algorithms: &[Algorithm],
+    normalize_line_endings: bool,
+    bytes_read: Option<&AtomicU64>,
+) -> Result<(DigestSet, u64), HashError> {
+    let mut opener = Opener::default();
+    hash_with(
+        &mut opener,
+        fs_path,
+        name,
+        algorithms,
+        normalize_line_endings,
+        bytes_read,
+    )
+}
+
+/// [`hash_file`] opening the file through `opener` (relative to a cached directory).
+pub(crate) fn hash_with(
+    opener: &mut Opener,
     fs_path: &Path,
     name: &str,
     algorithms: &[Algorithm],
@@ -156,7 +164,7 @@ pub fn hash_file(
     // No fstat: the walk already saw a regular file (or stat'ed the symlink's target). Should
     // the file have been swapped for a fifo since, O_NONBLOCK keeps the open and the reads from
     // blocking. Skipping fstat saves one syscall per file, a quarter of the per-file syscalls.
-    let mut file = open(fs_path).map_err(read_err)?;
+    let mut file = opener.open(fs_path).map_err(read_err)?;
     let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| Hasher::new(*a)).collect();
     let mut total = 0u64;
     BUFFERS.with(|cell| -> Result<(), HashError> {

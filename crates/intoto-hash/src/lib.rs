@@ -40,6 +40,7 @@
 mod digest;
 mod error;
 mod exclude;
+mod opener;
 mod paths;
 pub mod resolver;
 mod walk;
@@ -196,8 +197,12 @@ pub fn record<S: AsRef<str>>(
         found.par_sort_unstable();
     }
     found.dedup();
-    let hash = |name: ArtifactPath, file: &str| -> Result<(ArtifactPath, DigestSet), HashError> {
-        let (digests, _) = digest::hash_file(
+    let hash = |opener: &mut opener::Opener,
+                name: ArtifactPath,
+                file: &str|
+     -> Result<(ArtifactPath, DigestSet), HashError> {
+        let (digests, _) = digest::hash_with(
+            opener,
             &walker.fs_path(file),
             file,
             &options.algorithms,
@@ -212,14 +217,18 @@ pub fn record<S: AsRef<str>>(
     let hashed: Vec<(ArtifactPath, DigestSet)> = if may_collide(&found, &options.lstrip) {
         names(&found, &options.lstrip)?
             .into_par_iter()
-            .map(|(name, file)| hash(name, file))
+            .map_init(opener::Opener::default, |o, (name, file)| {
+                hash(o, name, file)
+            })
             .collect::<Result<_, HashError>>()?
     } else {
         // `found` is sorted and deduplicated and names are the files' own: each file gets its
         // name on the thread that hashes it.
         found
             .par_iter()
-            .map(|(prefix, file)| hash(plain_name(prefix, file)?, file))
+            .map_init(opener::Opener::default, |o, (prefix, file)| {
+                hash(o, plain_name(prefix, file)?, file)
+            })
             .collect::<Result<_, HashError>>()?
     };
     // Collecting a sorted vector builds the map in bulk; only URIs hashed by resolvers need
