@@ -91,9 +91,11 @@ impl Link {
     /// The link's JSON in `style`; fails only for a float in a free-form member (environment,
     /// byproducts or an unknown field), which canonical JSON cannot encode.
     pub fn to_json(&self, style: LinkStyle) -> Result<Vec<u8>, CanonicalError> {
-        // ~100 bytes per artifact (path, algorithm, hex, punctuation) plus the indentation.
+        // An artifact takes ~100 bytes (path, algorithm, 64 hex digits, punctuation), ~140
+        // indented. Reserve generously: growing would copy the whole text, while reserved
+        // pages that are never written cost nothing.
         let artifacts = self.materials.len() + self.products.len();
-        let mut out = Vec::with_capacity(1024 + artifacts * 128);
+        let mut out = Vec::with_capacity(1024 + artifacts * 256);
         let mut members: Vec<(&str, Member<'_>)> = self
             .extra
             .iter()

@@ -139,6 +139,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_or_else(|| PathBuf::from(&file), |d| d.join(&file));
     metadata::write_atomically(&path, &signed.bytes).map_err(Failure::error)?;
     tracing::info!("wrote '{}'", path.display());
+    // The process ends right after this: freeing a link of many artifacts one string at a
+    // time would only delay the exit (the operating system takes the memory back at once).
+    std::mem::forget(recording);
+    std::mem::forget(signed);
     match recording::exit_status(return_value) {
         0 => Ok(()),
         code => Err(Failure::passthrough(code)),
