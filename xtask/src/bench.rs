@@ -94,7 +94,7 @@ fn record(quick: bool) -> anyhow::Result<Report> {
     if !status.status.success() {
         bail!("in-toto keygen failed");
     }
-    let runs = if quick { 3 } else { 2 };
+    let runs = if quick { 3 } else { 5 };
     println!(
         "| tree | files | ours | reference | bare parallel SHA-256 | ref/ours | ours/bare | peak RSS ours | peak RSS ref |"
     );
