@@ -142,41 +142,45 @@ impl Link {
 
 /// `{path: {algorithm: hex}}`; the map iterates in path order, which is code point order.
 fn write_artifacts(style: LinkStyle, artifacts: &Artifacts, level: usize, out: &mut Vec<u8>) {
-    if artifacts.is_empty() {
-        out.extend_from_slice(b"{}");
-        return;
-    }
-    out.push(b'{');
-    for (i, (path, digests)) in artifacts.iter().enumerate() {
-        if i > 0 {
-            out.extend_from_slice(style.item_sep());
-        }
-        style.newline(level + 1, out);
-        style.string(path.as_str(), out);
-        out.extend_from_slice(style.key_sep());
+    let entries = artifacts
+        .iter()
+        .map(|(path, digests)| (path.as_str(), digests));
+    write_object(style, entries, level, out, |digests, out| {
         write_digests(style, digests, level + 1, out);
-    }
-    style.newline(level, out);
-    out.push(b'}');
+    });
 }
 
 /// `{algorithm: hex}`; a [`DigestSet`] iterates in algorithm-name order.
 fn write_digests(style: LinkStyle, digests: &DigestSet, level: usize, out: &mut Vec<u8>) {
-    if digests.is_empty() {
-        out.extend_from_slice(b"{}");
-        return;
-    }
+    write_object(style, digests.iter(), level, out, |digest, out| {
+        style.string(digest.as_str(), out);
+    });
+}
+
+/// An object of `entries` (already in key order), `level` deep, each value written by
+/// `write_value`; `{}` when empty, as Python writes it.
+fn write_object<'a, V>(
+    style: LinkStyle,
+    entries: impl Iterator<Item = (&'a str, V)>,
+    level: usize,
+    out: &mut Vec<u8>,
+    mut write_value: impl FnMut(V, &mut Vec<u8>),
+) {
+    let mut empty = true;
     out.push(b'{');
-    for (i, (algorithm, digest)) in digests.iter().enumerate() {
-        if i > 0 {
+    for (key, value) in entries {
+        if !empty {
             out.extend_from_slice(style.item_sep());
         }
+        empty = false;
         style.newline(level + 1, out);
-        style.string(algorithm, out);
+        style.string(key, out);
         out.extend_from_slice(style.key_sep());
-        style.string(digest.as_str(), out);
+        write_value(value, out);
     }
-    style.newline(level, out);
+    if !empty {
+        style.newline(level, out);
+    }
     out.push(b'}');
 }
 
