@@ -31,6 +31,12 @@ pub fn read_limited(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads a PEM file (key or certificate) with the same size limit; it must be UTF-8 text.
+pub fn read_pem(path: &Path) -> anyhow::Result<String> {
+    String::from_utf8(read_limited(path)?)
+        .map_err(|_| anyhow::anyhow!("'{}' is not a PEM file", path.display()))
+}
+
 /// Reads and parses a signed metadata file (Metablock or DSSE envelope).
 pub fn read_signed_document(path: &Path) -> anyhow::Result<SignedDocument> {
     let bytes = read_limited(path)?;

@@ -208,10 +208,8 @@ impl KeyArgs {
 
 /// Reads an X.509 certificate (PEM) for `--cert`; a bad file is an error (exit 1).
 fn load_certificate(path: &std::path::Path) -> Result<intoto_x509::Certificate, Failure> {
-    let pem = files::read_limited(path).map_err(Failure::error)?;
-    let pem = std::str::from_utf8(&pem)
-        .map_err(|_| Failure::error(anyhow!("'{}' is not a PEM file", path.display())))?;
-    intoto_x509::Certificate::from_pem(pem, "")
+    let pem = files::read_pem(path).map_err(Failure::error)?;
+    intoto_x509::Certificate::from_pem(&pem, "")
         .with_context(|| format!("cannot load the certificate '{}'", path.display()))
         .map_err(Failure::error)
 }

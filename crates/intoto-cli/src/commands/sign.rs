@@ -115,10 +115,8 @@ fn verify(document: &SignedDocument, args: &Args) -> Result<(), Failure> {
         return verify_gpg(document, ids, args);
     }
     for path in &args.keys {
-        let pem = files::read_limited(path)?;
-        let pem = std::str::from_utf8(&pem)
-            .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
-        let key = PublicKey::from_pem(pem)
+        let pem = files::read_pem(path)?;
+        let key = PublicKey::from_pem(&pem)
             .with_context(|| format!("cannot load the public key '{}'", path.display()))?;
         let result = match document {
             SignedDocument::Metablock(mb) => intoto_crypto::verify_metablock(mb, &key),

@@ -185,9 +185,8 @@ fn load_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<VerificationKey>> {
     paths
         .iter()
         .map(|path| {
-            let pem = files::read_limited(path)?;
-            let pem = std::str::from_utf8(&pem)
-                .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
+            let pem = files::read_pem(path)?;
+            let pem = pem.as_str();
             // A certificate stands for its key, as with in-toto-golang's `--layout-keys`.
             let key = if pem.contains("-----BEGIN CERTIFICATE-----") {
                 intoto_x509::Certificate::from_pem(pem, "")
@@ -206,9 +205,8 @@ fn load_certificates(paths: &[PathBuf]) -> anyhow::Result<Vec<intoto_x509::Certi
     paths
         .iter()
         .map(|path| {
-            let pem = files::read_limited(path)?;
-            let pem = std::str::from_utf8(&pem)
-                .map_err(|_| anyhow!("'{}' is not a PEM file", path.display()))?;
+            let pem = files::read_pem(path)?;
+            let pem = pem.as_str();
             intoto_x509::Certificate::from_pem(pem, "")
                 .with_context(|| format!("cannot load the certificate '{}'", path.display()))
         })
