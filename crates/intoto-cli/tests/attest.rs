@@ -39,6 +39,29 @@ fn the_bundled_attestation_example_verifies() {
 }
 
 #[test]
+fn the_bundled_attestation_example_is_expired_as_of_its_expiry() {
+    let example = root().join("examples/attestations");
+    let verify_as_of = |time: &str| {
+        bin()
+            .arg("verify-attestations")
+            .arg("-l")
+            .arg(example.join("layout.yml"))
+            .arg("-a")
+            .arg(example.join("attestations"))
+            .args(["--as-of", time])
+            .output()
+            .unwrap()
+    };
+    // The layout expires at 2100-01-01T00:00:00Z.
+    let out = verify_as_of("2100-01-01T00:00:00Z");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("expired"), "{}", text(&out));
+    let out = verify_as_of("2099-12-31T23:59:59Z");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("verified as of 2099-12-31T23:59:59Z (--as-of)"));
+}
+
+#[test]
 fn verify_attestations_without_evidence_fails() {
     let example = root().join("examples/attestations");
     let empty = tempfile::tempdir().unwrap();

@@ -8,7 +8,9 @@
 //! current id does not match: they pass only because a key loaded from PEM finds its
 //! signature under either id.
 //!
-//! The vectors expire on 2030-06-03 (`dsse-only.root.layout`) and 2030-11-18 (the others).
+//! The vectors expire on 2030-06-03 (`dsse-only.root.layout`) and 2030-11-18 (the others), so
+//! every verification here runs `--as-of` [`CLOCK`], inside their lifetime: the tests keep
+//! passing after that date.
 #![allow(clippy::unwrap_used)]
 
 use std::{
@@ -44,11 +46,18 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
+/// The time the vectors are verified at (`--as-of`): before any of them expires.
+const CLOCK: &str = "2026-06-01T00:00:00Z";
+
 fn verify(dir: &Path, layout: &str, key: &str) -> Output {
+    verify_at(dir, layout, key, CLOCK)
+}
+
+fn verify_at(dir: &Path, layout: &str, key: &str, time: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_in-toto"))
         .current_dir(dir)
         .args(["verify", "--no-inspection-links", "--layout", layout])
-        .args(["--verification-keys", key])
+        .args(["--verification-keys", key, "--as-of", time])
         .output()
         .unwrap()
 }
@@ -222,4 +231,65 @@ fn sign_verify_finds_the_go_signature_from_the_pem_key() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn the_go_demo_layout_is_expired_as_of_a_second_after_its_expiry() {
+    let dir = scratch();
+    let out = verify_at(
+        dir.path(),
+        "demo.layout",
+        "alice.pub",
+        "2030-11-18T16:06:37Z",
+    );
+    assert_fails(&out, &["expired", "2030-11-18T16:06:36Z"]);
+    // At the very second it names, it is already expired (as the reference: expires <= now).
+    let out = verify_at(
+        dir.path(),
+        "demo.layout",
+        "alice.pub",
+        "2030-11-18T16:06:36Z",
+    );
+    assert_fails(&out, &["expired"]);
+    let out = verify_at(
+        dir.path(),
+        "demo.layout",
+        "alice.pub",
+        "2030-11-18T16:06:35Z",
+    );
+    assert_passes(&out);
+}
+
+#[test]
+fn verifying_as_of_a_time_says_so_in_the_json_report() {
+    let dir = scratch();
+    let out = Command::new(env!("CARGO_BIN_EXE_in-toto"))
+        .current_dir(dir.path())
+        .args(["verify", "--no-inspection-links", "-l", "demo.layout"])
+        .args(["-k", "alice.pub", "--as-of", CLOCK, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["warnings"][0],
+        Value::from(format!(
+            "verified as of {CLOCK} (--as-of), not at the current time"
+        ))
+    );
+}
+
+#[test]
+fn an_as_of_time_that_is_not_utc_rfc3339_is_a_usage_error() {
+    let dir = scratch();
+    for bad in [
+        "2026-06-01",
+        "2026-06-01T00:00:00+01:00",
+        "2026-02-30T00:00:00Z",
+        "now",
+    ] {
+        let out = verify_at(dir.path(), "demo.layout", "alice.pub", bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--as-of"), "{bad}: {}", stderr(&out));
+    }
 }

@@ -14,6 +14,10 @@ use intoto_crypto::{KeyType, PrivateKey};
 use intoto_model::{Metablock, pyjson};
 use serde_json::{Value, json};
 
+/// The time verifications run at (`--as-of`): in-toto-golang's certificates expire in 2031
+/// and the layout in 2030, so the tests do not depend on today's date.
+const CLOCK: &str = "2027-01-01T00:00:00Z";
+
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../intoto-x509/tests/data")
@@ -28,6 +32,21 @@ fn bin(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `in-toto verify` of `root.layout` with `owner.pub` at [`CLOCK`], plus `extra` arguments.
+fn verify(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "verify",
+        "-l",
+        "root.layout",
+        "-k",
+        "owner.pub",
+        "--as-of",
+        CLOCK,
+    ];
+    args.extend_from_slice(extra);
+    bin(dir, &args)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -38,15 +57,18 @@ fn write_layout(dir: &Path) {
     let owner = PrivateKey::generate(KeyType::Ed25519).unwrap();
     fs::write(dir.join("owner.pub"), owner.public_key().to_pem().unwrap()).unwrap();
     let root = fs::read_to_string(data("root.cert.pem")).unwrap();
+    // Listed under in-toto-golang's id of the root's key, as Go's layouts list it.
+    let root_id = intoto_x509::go_keyid(&intoto_x509::Certificate::from_pem(&root, "").unwrap());
+    let root_id = root_id.as_str();
     let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
         "keys": {}, "inspect": [], "intermediatecas": {},
-        "rootcas": {"ab": {"keyid": "ab", "keytype": "rsa", "scheme": "rsassa-pss-sha256",
+        "rootcas": {root_id: {"keyid": root_id, "keytype": "rsa", "scheme": "rsassa-pss-sha256",
             "keyval": {"public": "", "certificate": root}}},
         "steps": [{"_type": "step", "name": "write-code", "threshold": 1, "pubkeys": [],
             "expected_command": [], "expected_materials": [],
             "expected_products": [["ALLOW", "foo.py"]],
             "cert_constraints": [{"common_name": "write-code.example.com", "dns_names": [],
-                "emails": [], "organizations": ["example"], "roots": ["ab"],
+                "emails": [], "organizations": ["example"], "roots": [root_id],
                 "uris": ["spiffe://example.com/write-code"]}]}]});
     let mut mb = Metablock::new(layout);
     intoto_crypto::sign_metablock(&mut mb, &owner).unwrap();
@@ -111,7 +133,7 @@ fn run_with_cert_then_verify_with_the_intermediate() {
     );
 
     // The layout has no intermediates: the chain stops at the leaf's issuer.
-    let out = bin(dir, &["verify", "-l", "root.layout", "-k", "owner.pub"]);
+    let out = verify(dir, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("neither a root of the layout nor a known intermediate"),
@@ -119,18 +141,7 @@ fn run_with_cert_then_verify_with_the_intermediate() {
         stderr(&out)
     );
     let intermediate = data("example.com.intermediate.cert.pem");
-    let out = bin(
-        dir,
-        &[
-            "verify",
-            "-l",
-            "root.layout",
-            "-k",
-            "owner.pub",
-            "-i",
-            intermediate.to_str().unwrap(),
-        ],
-    );
+    let out = verify(dir, &["-i", intermediate.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 

@@ -67,7 +67,7 @@ pub use keyid::{KeyId, KeyIdError};
 pub use layout::Layout;
 pub use layout_key::{GpgPublicKey, LayoutKey};
 pub use link::{Artifacts, Byproducts, Link};
-pub use link_json::LinkStyle;
+pub use link_json::PythonStyle;
 pub use names::{ArtifactPath, NameError, StepName};
 pub use signed::{
     Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, Metablock, Signature, SignedDocument, pae,

@@ -6,6 +6,8 @@
 //! (the tests check it), without building that `Value`: a link of 100,000 artifacts would
 //! otherwise cost 200,000 small maps and most of the time of recording it.
 
+use std::convert::Infallible;
+
 use serde_json::Value;
 
 use crate::{
@@ -14,11 +16,9 @@ use crate::{
     pyjson,
 };
 
-/// How a link's JSON is spelled.
+/// How Python's `json` module spells a link: the two texts the reference writes to files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkStyle {
-    /// securesystemslib canonical JSON: the bytes a Metablock signature covers.
-    Canonical,
+pub enum PythonStyle {
     /// Python's `json.dumps(indent=1, separators=(",", ": "), sort_keys=True)` (Metablock
     /// files), written as the value of `"signed"`, i.e. one level deep.
     MetablockSigned,
@@ -26,23 +26,30 @@ pub enum LinkStyle {
     Compact,
 }
 
-impl LinkStyle {
+/// Every spelling the writer knows: canonical JSON or one of Python's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Canonical,
+    Python(PythonStyle),
+}
+
+impl Spelling {
     fn item_sep(self) -> &'static [u8] {
         match self {
-            LinkStyle::Compact => b", ",
-            LinkStyle::Canonical | LinkStyle::MetablockSigned => b",",
+            Spelling::Python(PythonStyle::Compact) => b", ",
+            Spelling::Canonical | Spelling::Python(PythonStyle::MetablockSigned) => b",",
         }
     }
 
     fn key_sep(self) -> &'static [u8] {
         match self {
-            LinkStyle::Canonical => b":",
-            LinkStyle::MetablockSigned | LinkStyle::Compact => b": ",
+            Spelling::Canonical => b":",
+            Spelling::Python(_) => b": ",
         }
     }
 
     fn newline(self, level: usize, out: &mut Vec<u8>) {
-        if self == LinkStyle::MetablockSigned {
+        if self == Spelling::Python(PythonStyle::MetablockSigned) {
             out.push(b'\n');
             out.resize(out.len() + level, b' ');
         }
@@ -50,34 +57,9 @@ impl LinkStyle {
 
     fn string(self, s: &str, out: &mut Vec<u8>) {
         match self {
-            LinkStyle::Canonical => canonical::write_string(s, out),
-            LinkStyle::MetablockSigned | LinkStyle::Compact => pyjson::write_string(s, out),
+            Spelling::Canonical => canonical::write_string(s, out),
+            Spelling::Python(_) => pyjson::write_string(s, out),
         }
-    }
-
-    /// A nested value (the small members: name, command, byproducts, environment, extras).
-    fn value(
-        self,
-        key: &str,
-        v: &Value,
-        level: usize,
-        out: &mut Vec<u8>,
-    ) -> Result<(), CanonicalError> {
-        match self {
-            LinkStyle::Canonical => {
-                let bytes =
-                    canonical::encode(v).map_err(|CanonicalError::Float { number, path }| {
-                        CanonicalError::Float {
-                            number,
-                            path: path.replacen('$', &format!("$.{key}"), 1),
-                        }
-                    })?;
-                out.extend_from_slice(&bytes);
-            }
-            LinkStyle::MetablockSigned => pyjson::write_indented(v, level, out),
-            LinkStyle::Compact => out.extend_from_slice(&pyjson::compact_sorted(v)),
-        }
-        Ok(())
     }
 }
 
@@ -88,9 +70,46 @@ enum Member<'a> {
 }
 
 impl Link {
-    /// The link's JSON in `style`; fails only for a float in a free-form member (environment,
-    /// byproducts or an unknown field), which canonical JSON cannot encode.
-    pub fn to_json(&self, style: LinkStyle) -> Result<Vec<u8>, CanonicalError> {
+    /// The link's canonical JSON (securesystemslib's): the bytes a Metablock signature covers.
+    /// Fails only for a float in a free-form member (environment, byproducts or an unknown
+    /// field), which canonical JSON cannot encode; the error gives its JSON path.
+    pub fn to_canonical_json(&self) -> Result<Vec<u8>, CanonicalError> {
+        self.write(Spelling::Canonical, |key, v, _, out| {
+            let bytes =
+                canonical::encode(v).map_err(|CanonicalError::Float { number, path }| {
+                    CanonicalError::Float {
+                        number,
+                        path: path.replacen('$', &format!("$.{key}"), 1),
+                    }
+                })?;
+            out.extend_from_slice(&bytes);
+            Ok(())
+        })
+    }
+
+    /// The link's JSON as the reference's Python writes it in `style`; Python spells every
+    /// JSON value, so this cannot fail.
+    pub fn to_python_json(&self, style: PythonStyle) -> Vec<u8> {
+        let written = self.write(Spelling::Python(style), |_, v, level, out| {
+            match style {
+                PythonStyle::MetablockSigned => pyjson::write_indented(v, level, out),
+                PythonStyle::Compact => out.extend_from_slice(&pyjson::compact_sorted(v)),
+            }
+            Ok::<(), Infallible>(())
+        });
+        match written {
+            Ok(bytes) => bytes,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Writes the link object in `spelling`; `write_value` writes the small free-form members
+    /// (name, command, byproducts, environment, extras) given their key and nesting level.
+    fn write<E>(
+        &self,
+        spelling: Spelling,
+        mut write_value: impl FnMut(&str, &Value, usize, &mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<Vec<u8>, E> {
         // An artifact takes ~100 bytes (path, algorithm, 64 hex digits, punctuation), ~140
         // indented. Reserve generously: growing would copy the whole text, while reserved
         // pages that are never written cost nothing.
@@ -120,28 +139,28 @@ impl Link {
         ]);
         // Python and securesystemslib sort keys by code point: the byte order of UTF-8.
         members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let level = usize::from(style == LinkStyle::MetablockSigned);
+        let level = usize::from(spelling == Spelling::Python(PythonStyle::MetablockSigned));
         out.push(b'{');
         for (i, (key, member)) in members.iter().enumerate() {
             if i > 0 {
-                out.extend_from_slice(style.item_sep());
+                out.extend_from_slice(spelling.item_sep());
             }
-            style.newline(level + 1, &mut out);
-            style.string(key, &mut out);
-            out.extend_from_slice(style.key_sep());
+            spelling.newline(level + 1, &mut out);
+            spelling.string(key, &mut out);
+            out.extend_from_slice(spelling.key_sep());
             match member {
-                Member::Value(v) => style.value(key, v, level + 1, &mut out)?,
-                Member::Artifacts(a) => write_artifacts(style, a, level + 1, &mut out),
+                Member::Value(v) => write_value(key, v, level + 1, &mut out)?,
+                Member::Artifacts(a) => write_artifacts(spelling, a, level + 1, &mut out),
             }
         }
-        style.newline(level, &mut out);
+        spelling.newline(level, &mut out);
         out.push(b'}');
         Ok(out)
     }
 }
 
 /// `{path: {algorithm: hex}}`; the map iterates in path order, which is code point order.
-fn write_artifacts(style: LinkStyle, artifacts: &Artifacts, level: usize, out: &mut Vec<u8>) {
+fn write_artifacts(style: Spelling, artifacts: &Artifacts, level: usize, out: &mut Vec<u8>) {
     let entries = artifacts
         .iter()
         .map(|(path, digests)| (path.as_str(), digests));
@@ -151,7 +170,7 @@ fn write_artifacts(style: LinkStyle, artifacts: &Artifacts, level: usize, out: &
 }
 
 /// `{algorithm: hex}`; a [`DigestSet`] iterates in algorithm-name order.
-fn write_digests(style: LinkStyle, digests: &DigestSet, level: usize, out: &mut Vec<u8>) {
+fn write_digests(style: Spelling, digests: &DigestSet, level: usize, out: &mut Vec<u8>) {
     write_object(style, digests.iter(), level, out, |digest, out| {
         style.string(digest.as_str(), out);
     });
@@ -160,7 +179,7 @@ fn write_digests(style: LinkStyle, digests: &DigestSet, level: usize, out: &mut 
 /// An object of `entries` (already in key order), `level` deep, each value written by
 /// `write_value`; `{}` when empty, as Python writes it.
 fn write_object<'a, V>(
-    style: LinkStyle,
+    style: Spelling,
     entries: impl Iterator<Item = (&'a str, V)>,
     level: usize,
     out: &mut Vec<u8>,
@@ -227,11 +246,11 @@ mod tests {
         for link in [link(), Link::new(StepName::new("empty").unwrap())] {
             let value = link.to_value();
             assert_eq!(
-                link.to_json(LinkStyle::Canonical).unwrap(),
+                link.to_canonical_json().unwrap(),
                 canonical::encode(&value).unwrap()
             );
             assert_eq!(
-                link.to_json(LinkStyle::Compact).unwrap(),
+                link.to_python_json(PythonStyle::Compact),
                 pyjson::compact_sorted(&value)
             );
             // As the value of "signed" in a Metablock file.
@@ -241,7 +260,7 @@ mod tests {
             ] {
                 let file =
                     pyjson::metablock_file(&json!({"signatures": signatures, "signed": value}));
-                let body = link.to_json(LinkStyle::MetablockSigned).unwrap();
+                let body = link.to_python_json(PythonStyle::MetablockSigned);
                 assert_eq!(pyjson::metablock_file_from_parts(&signatures, &body), file);
             }
         }
@@ -252,7 +271,7 @@ mod tests {
         let mut link = link();
         link.environment.insert("f".into(), json!(1.5));
         assert_eq!(
-            link.to_json(LinkStyle::Canonical).unwrap_err(),
+            link.to_canonical_json().unwrap_err(),
             CanonicalError::Float {
                 number: "1.5".into(),
                 path: "$.environment.f".into()

@@ -4,7 +4,9 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use intoto_model::{ArtifactPath, Digest, DigestSet, Link, LinkStyle, StepName, canonical, pyjson};
+use intoto_model::{
+    ArtifactPath, Digest, DigestSet, Link, PythonStyle, StepName, canonical, pyjson,
+};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -71,13 +73,13 @@ proptest! {
     fn typed_writer_equals_value_writer(link in link()) {
         let value = link.to_value();
         prop_assert_eq!(
-            link.to_json(LinkStyle::Canonical).unwrap(),
+            link.to_canonical_json().unwrap(),
             canonical::encode(&value).unwrap()
         );
-        prop_assert_eq!(link.to_json(LinkStyle::Compact).unwrap(), pyjson::compact_sorted(&value));
+        prop_assert_eq!(link.to_python_json(PythonStyle::Compact), pyjson::compact_sorted(&value));
         let signatures = json!([{"keyid": "ab", "sig": "cd"}]);
         let whole = pyjson::metablock_file(&json!({"signatures": signatures, "signed": value}));
-        let body = link.to_json(LinkStyle::MetablockSigned).unwrap();
+        let body = link.to_python_json(PythonStyle::MetablockSigned);
         prop_assert_eq!(pyjson::metablock_file_from_parts(&signatures, &body), whole);
     }
 }

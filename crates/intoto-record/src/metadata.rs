@@ -5,8 +5,8 @@ use std::{fs, path::Path};
 
 use intoto_crypto::{CryptoError, PrivateKey};
 use intoto_model::{
-    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, LinkStyle, Metablock, Signature, SignedDocument,
-    StepName, hex, pyjson,
+    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Link, PythonStyle, Signature, SignedDocument, StepName,
+    hex, pyjson,
 };
 use serde_json::Value;
 
@@ -49,10 +49,7 @@ pub fn mock_file_name(name: &StepName) -> String {
 
 /// The DSSE payload of a link: Python's `json.dumps(link, sort_keys=True)`, as the reference.
 pub fn dsse_payload(link: &Link) -> Vec<u8> {
-    // The compact spelling has no failure (floats are written as Python writes them); the
-    // Value route is the same text and is kept for that impossible case.
-    link.to_json(LinkStyle::Compact)
-        .unwrap_or_else(|_| pyjson::compact_sorted(&link.to_value()))
+    link.to_python_json(PythonStyle::Compact)
 }
 
 /// A signed link file: its bytes and the key id its signature carries (the `KEYID8` of its
@@ -101,7 +98,7 @@ pub fn signed_file(
         }
         #[cfg(feature = "gpg")]
         (Wrapper::Metablock, Signer::Gpg { program, keyid }) => {
-            let mut mb = Metablock::new(link.to_value());
+            let mut mb = intoto_model::Metablock::new(link.to_value());
             let keyid = intoto_crypto::gpg::sign_metablock_gpg(&mut mb, program, keyid.as_deref())
                 .map_err(sign_err)?;
             Ok(SignedLink {
@@ -124,23 +121,20 @@ fn signed_metablock_file(
     let keyid = certified.map_or(key.keyid(), |(id, _)| id);
     let (signature, body) = std::thread::scope(|scope| {
         let signing = scope.spawn(|| -> Result<Signature, CryptoError> {
-            let canonical = link
-                .to_json(LinkStyle::Canonical)
-                .map_err(|e| e.at("signed"))?;
+            let canonical = link.to_canonical_json().map_err(|e| e.at("signed"))?;
             Ok(Signature::Standard {
                 keyid: keyid.clone(),
                 sig: hex::encode(&key.sign(&canonical)?),
                 cert: certified.map(|(_, cert)| cert.to_string()),
             })
         });
-        let body = link.to_json(LinkStyle::MetablockSigned);
+        let body = link.to_python_json(PythonStyle::MetablockSigned);
         let signature = signing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (signature, body)
     });
     let signature = signature?;
-    let body = body.map_err(|e| e.at("signed"))?;
     let signatures = Value::Array(vec![signature.to_value()]);
     Ok(SignedLink {
         bytes: pyjson::metablock_file_from_parts(&signatures, &body),
@@ -151,10 +145,10 @@ fn signed_metablock_file(
 /// The file bytes of `link` in `wrapper` with no signature (`in-toto mock`).
 pub fn unsigned_file(link: &Link, wrapper: Wrapper) -> Vec<u8> {
     match wrapper {
-        Wrapper::Metablock => match link.to_json(LinkStyle::MetablockSigned) {
-            Ok(body) => pyjson::metablock_file_from_parts(&Value::Array(Vec::new()), &body),
-            Err(_) => pyjson::metablock_file(&Metablock::new(link.to_value()).to_value()),
-        },
+        Wrapper::Metablock => pyjson::metablock_file_from_parts(
+            &Value::Array(Vec::new()),
+            &link.to_python_json(PythonStyle::MetablockSigned),
+        ),
         Wrapper::Dsse => pyjson::compact_sorted(
             &Envelope {
                 payload: dsse_payload(link),

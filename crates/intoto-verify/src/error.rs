@@ -74,6 +74,17 @@ pub enum VerifyError {
     /// No key was given to check the root layout with.
     #[error("layout verification needs at least one public key")]
     NoLayoutKeys,
+    /// ITE-7: a sublayout counted for its step under a certificate, but a sublayout's own
+    /// signatures are checked with the functionary's key from the layout's `keys`, and the
+    /// certificate's key is not one of them (in-toto-golang refuses these too).
+    /// Reported inside [`VerifyError::Sublayout`], which names the step and file.
+    #[error(
+        "it counted under a certificate (key id {keyid}), but a sublayout must be signed by a key in the layout's keys and the step's pubkeys (as in in-toto-golang)"
+    )]
+    CertifiedSublayout {
+        /// The certificate key's id the signature names.
+        keyid: KeyId,
+    },
     /// A key given for the layout has no valid signature on it.
     #[error("layout '{path}' is not signed by key {keyid}: {reason}")]
     LayoutSignature {

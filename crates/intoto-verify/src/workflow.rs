@@ -257,25 +257,27 @@ impl Context<'_> {
             record_result(&mut sub_report, &result);
             return (result, sub_report);
         }
-        let key = keys
-            .get(&verified.main_keyid)
-            .cloned()
-            .into_iter()
-            .collect::<Vec<_>>();
-        let sub_dir = link_dir.join(sublayout_dir_name(step, &verified.file.file_keyid));
-        let inner = Context {
-            options: self.options,
-            depth: self.depth + 1,
+        let result = match keys.get(&verified.main_keyid) {
+            Some(key) => {
+                let inner = Context {
+                    options: self.options,
+                    depth: self.depth + 1,
+                };
+                inner.verify_layout(
+                    &verified.file.doc,
+                    &verified.file.path,
+                    std::slice::from_ref(key),
+                    &link_dir.join(sublayout_dir_name(step, &verified.file.file_keyid)),
+                    None,
+                    step,
+                    &mut sub_report,
+                )
+            }
+            // Counted under a certificate (ITE-7): there is no layout key to check it with.
+            None => Err(VerifyError::CertifiedSublayout {
+                keyid: verified.main_keyid.clone(),
+            }),
         };
-        let result = inner.verify_layout(
-            &verified.file.doc,
-            &verified.file.path,
-            &key,
-            &sub_dir,
-            None,
-            step,
-            &mut sub_report,
-        );
         record_result(&mut sub_report, &result);
         report.warnings.extend(
             sub_report

@@ -83,10 +83,16 @@ impl Setup {
 
     /// Writes the link of write-code signed by `key_file` with `cert_file` embedded.
     fn link(&self, key_file: &str, cert_file: &str) {
-        let key = PrivateKey::from_pem(data(key_file).as_bytes(), None).unwrap();
-        let mut mb = Metablock::new(json!({"_type": "link", "name": "write-code",
+        self.write_code_file(key_file, cert_file, json!({"_type": "link", "name": "write-code",
             "materials": {}, "byproducts": {}, "command": [], "environment": {},
             "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
+    }
+
+    /// Writes `signed` (a link or a sublayout) as write-code's file, signed by `key_file`
+    /// with `cert_file` embedded.
+    fn write_code_file(&self, key_file: &str, cert_file: &str, signed: serde_json::Value) {
+        let key = PrivateKey::from_pem(data(key_file).as_bytes(), None).unwrap();
+        let mut mb = Metablock::new(signed);
         // As in-toto-golang (and our `run --cert`): under Go's key id of the certificate's key.
         let leaf = cert(cert_file);
         let keyid = intoto_x509::go_keyid(&leaf);
@@ -242,4 +248,26 @@ fn link_without_certificate_does_not_count() {
         s.verify(),
         Err(VerifyError::LinksMissing { found: 0, .. })
     ));
+}
+
+#[test]
+fn sublayout_signed_under_a_certificate_is_refused_naming_the_certificate_key() {
+    let s = Setup::new(true);
+    s.write_code_file(
+        "example.com.write-code.key.pem",
+        "example.com.write-code.cert.pem",
+        json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
+            "keys": {}, "steps": [], "inspect": []}),
+    );
+    let go_keyid = intoto_x509::go_keyid(&cert("example.com.write-code.cert.pem"));
+    match s.verify() {
+        Err(VerifyError::Sublayout { step, source, .. }) => {
+            assert_eq!(step, "write-code");
+            match *source {
+                VerifyError::CertifiedSublayout { keyid } => assert_eq!(keyid, go_keyid),
+                other => panic!("expected CertifiedSublayout, got {other:?}"),
+            }
+        }
+        other => panic!("expected Sublayout, got {other:?}"),
+    }
 }

@@ -183,9 +183,11 @@ fn chain_of(root: &KeyId, path: &[&Certificate]) -> VerifiedChain {
     }
 }
 
+/// Reads a layout's `rootcas` or `intermediatecas`: each certificate must parse and be listed
+/// under a key id of its own key (current or legacy derivation, as in-toto-golang writes them).
 fn read_authorities(
     cas: Option<&BTreeMap<KeyId, CertificateAuthority>>,
-    field: &str,
+    field: &'static str,
 ) -> Result<Vec<(KeyId, Certificate)>, X509Error> {
     cas.into_iter()
         .flatten()
@@ -195,7 +197,15 @@ fn read_authorities(
                 context: context.clone(),
                 reason: "no PEM certificate in keyval".into(),
             })?;
-            Certificate::from_pem(pem, &context).map(|c| (id.clone(), c))
+            let cert = Certificate::from_pem(pem, &context)?;
+            if crate::key_for_keyid(&cert, id).is_err() {
+                return Err(X509Error::AuthorityKeyIdMismatch {
+                    field,
+                    keyid: id.clone(),
+                    subject: cert.subject().to_string(),
+                });
+            }
+            Ok((id.clone(), cert))
         })
         .collect()
 }

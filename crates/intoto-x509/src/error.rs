@@ -197,6 +197,20 @@ pub enum X509Error {
         /// The certificate.
         subject: String,
     },
+    /// A `rootcas` or `intermediatecas` entry is listed under a key id that is not a key id
+    /// of its certificate's key: constraints' `roots` name roots by these ids, so an id that
+    /// does not commit to the certificate is refused, as for the layout's `keys`.
+    #[error(
+        "{field} entry {keyid} holds certificate '{subject}', whose key has a different key id"
+    )]
+    AuthorityKeyIdMismatch {
+        /// `rootcas` or `intermediatecas`.
+        field: &'static str,
+        /// The id the layout lists the certificate under.
+        keyid: KeyId,
+        /// The certificate.
+        subject: String,
+    },
     /// The signature does not verify with the certificate's key.
     #[error("signature by certificate '{subject}': {source}")]
     Signature {

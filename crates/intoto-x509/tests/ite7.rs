@@ -320,3 +320,40 @@ fn malformed_certificates_are_refused() {
         Err(X509Error::Malformed { .. })
     ));
 }
+
+#[test]
+fn an_authority_listed_under_another_keys_id_is_refused_naming_it() {
+    let v = layout(true).to_value();
+    let other = cert("other-root.cert.pem").public_key().keyid().clone();
+    // The Go root listed under the id of another root's key.
+    let mut wrong_root = v.clone();
+    let mut entry = wrong_root["rootcas"][root_id().as_str()].take();
+    entry["keyid"] = json!(other.as_str());
+    wrong_root["rootcas"] = json!({other.as_str(): entry});
+    // The Go intermediate listed under the root's id.
+    let intermediate_id = cert("example.com.intermediate.cert.pem")
+        .public_key()
+        .keyid()
+        .to_string();
+    let mut wrong_intermediate = v;
+    let mut entry = wrong_intermediate["intermediatecas"][&intermediate_id].take();
+    entry["keyid"] = json!(root_id().as_str());
+    wrong_intermediate["intermediatecas"] = json!({root_id().as_str(): entry});
+    for (layout, field, keyid) in [
+        (wrong_root, "rootcas", other),
+        (wrong_intermediate, "intermediatecas", root_id()),
+    ] {
+        let layout = Layout::from_value(&layout).unwrap();
+        match TrustStore::from_layout(&layout, &[]) {
+            Err(X509Error::AuthorityKeyIdMismatch {
+                field: f,
+                keyid: k,
+                subject,
+            }) => {
+                assert_eq!((f, &k), (field, &keyid));
+                assert!(!subject.is_empty());
+            }
+            other => panic!("{field}: expected AuthorityKeyIdMismatch, got {other:?}"),
+        }
+    }
+}

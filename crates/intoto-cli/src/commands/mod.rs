@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod attest;
+mod clock;
 pub mod completions;
 pub mod inspect;
 pub mod keygen;

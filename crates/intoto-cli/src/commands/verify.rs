@@ -4,11 +4,7 @@
 //! Exit codes as the reference: 0 verification passed, 1 it failed (whatever the reason:
 //! signatures, expiry, missing links, rules, inspections, unreadable files), 2 bad usage.
 
-use std::{
-    collections::BTreeMap,
-    path::PathBuf,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
 use anyhow::{Context, anyhow};
 use intoto_crypto::PublicKey;
@@ -67,6 +63,8 @@ pub struct Args {
     /// Do not write `INSPECTION.link` files into the current directory.
     #[arg(long = "no-inspection-links")]
     no_inspection_links: bool,
+    #[command(flatten)]
+    clock: super::clock::Clock,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -97,7 +95,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let options = Options {
         intermediate_certs,
         link_dir: args.link_dir.clone(),
-        now_unix: now_unix(),
+        now_unix: args.clock.unix(),
         params: (!params.is_empty()).then_some(params),
         inspections: InspectionOptions {
             timeout: Duration::from_secs(args.inspection_timeout),
@@ -111,7 +109,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         keys.len(),
         options.link_dir.display()
     );
-    let outcome = intoto_verify::verify(&args.layout, &keys, &options);
+    let mut outcome = intoto_verify::verify(&args.layout, &keys, &options);
     tracing::debug!(
         "checked {} step(s), {} rule side(s), {} inspection(s): {:?}",
         outcome.report.steps.len(),
@@ -121,6 +119,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     );
     for warning in &outcome.report.warnings {
         tracing::warn!("{warning}");
+    }
+    // A set clock is said in the summary's second line and first among the JSON report's
+    // warnings, not on stderr: there the first line stays the reason of a failure.
+    let clock_note = args.clock.warning();
+    if let Some(note) = &clock_note {
+        outcome.report.warnings.insert(0, note.clone());
     }
     match args.format {
         Format::Json => {
@@ -133,8 +137,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         Format::Text => {
             if !args.verbosity.quiet {
-                let text =
-                    super::verify_summary::render(&outcome.report, args.verbosity.is_verbose());
+                let text = super::verify_summary::render(
+                    &outcome.report,
+                    clock_note.as_deref(),
+                    args.verbosity.is_verbose(),
+                );
                 use std::io::Write as _;
                 let _ = anstream::stdout().write_all(text.as_bytes());
             }
@@ -211,10 +218,4 @@ fn load_certificates(paths: &[PathBuf]) -> anyhow::Result<Vec<intoto_x509::Certi
                 .with_context(|| format!("cannot load the certificate '{}'", path.display()))
         })
         .collect()
-}
-
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

@@ -1,7 +1,7 @@
 //! `in-toto verify-attestations`: verify a directory of attestations against an ITE-10/11
 //! layout (the in-toto attestation-verifier's YAML format), with the prototype's flags.
 
-use std::{collections::BTreeMap, path::PathBuf, time::SystemTime};
+use std::{collections::BTreeMap, path::PathBuf};
 
 use anyhow::{Context as _, anyhow};
 use intoto_attest::{AttestError, AttestationLayout, CompiledLayout, Evidence, Parameters, verify};
@@ -30,6 +30,8 @@ pub struct Args {
     /// A parameter NAME=VALUE (repeatable; overrides the file).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    #[command(flatten)]
+    clock: super::clock::Clock,
     #[command(flatten)]
     pub verbosity: Verbosity,
 }
@@ -60,10 +62,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for s in &evidence.unsigned {
         tracing::info!("skipped {}: not signed by a layout functionary", s.file);
     }
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    match verify(&layout, &evidence, now) {
+    // On stdout, so that stderr's first line stays the reason of a failure.
+    if let Some(note) = args.clock.warning() {
+        println!("{note}");
+    }
+    match verify(&layout, &evidence, args.clock.unix()) {
         Ok(report) => {
             for w in &report.warnings {
                 tracing::warn!("{w}");

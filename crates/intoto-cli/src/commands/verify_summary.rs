@@ -9,8 +9,9 @@ use intoto_verify::{LinkStatus, Report, Verdict};
 
 use crate::style::{BAD, DIM, EMPH, GOOD, NOTE};
 
-/// Renders the report (with colour codes; the stream strips them where colours are off).
-pub fn render(report: &Report, verbose: bool) -> String {
+/// Renders the report (with colour codes; the stream strips them where colours are off);
+/// `clock_note` (a set verification time) follows the verdict.
+pub fn render(report: &Report, clock_note: Option<&str>, verbose: bool) -> String {
     let mut out = String::new();
     let steps = report.steps.len();
     let inspections = report.inspections.len();
@@ -28,6 +29,9 @@ pub fn render(report: &Report, verbose: bool) -> String {
             report.layout
         ),
     };
+    if let Some(note) = clock_note {
+        let _ = writeln!(out, "{NOTE}{note}{NOTE:#}");
+    }
     layout(&mut out, report, verbose, 0);
     out
 }
@@ -234,7 +238,7 @@ mod tests {
 
     #[test]
     fn summary_names_steps_links_keys_and_inspections() {
-        let text = plain(&render(&sample(), false));
+        let text = plain(&render(&sample(), None, false));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines,
@@ -250,8 +254,23 @@ mod tests {
     }
 
     #[test]
+    fn a_set_clock_is_said_right_after_the_verdict() {
+        let note = "verified as of 2026-06-01T00:00:00Z (--as-of), not at the current time";
+        let text = plain(&render(&sample(), Some(note), false));
+        let lines: Vec<&str> = text.lines().take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "PASS: 'root.layout' verified (1 step(s), 1 inspection(s))",
+                note,
+                "layout 'root.layout' signed by aaaaaaaa, expires 2040-01-01T00:00:00Z",
+            ]
+        );
+    }
+
+    #[test]
     fn verbose_adds_reasons_rules_and_full_key_ids() {
-        let text = plain(&render(&sample(), true));
+        let text = plain(&render(&sample(), None, true));
         assert!(
             text.contains(&format!("signed by {}", "aa".repeat(32))),
             "{text}"
@@ -278,7 +297,7 @@ mod tests {
             )],
             sublayout: Some(Box::new(sub)),
         });
-        let text = plain(&render(&report, false));
+        let text = plain(&render(&report, None, false));
         assert!(
             text.contains("  step 'sub' (1 of 2 required): sub.dddddddd.link by dddddddd\n    sublayout:\n    layout 'links/sub.dddddddd.link'"),
             "{text}"
