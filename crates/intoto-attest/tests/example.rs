@@ -2,7 +2,7 @@
 //! SLSA provenance (build) and a test result (test) under one ITE-10/11 layout with CEL rules.
 //! It verifies; four broken variants each fail with a precise first reason.
 //!
-//! `INTOTO_REGENERATE_EXAMPLE=1 cargo test -p intoto-attest --test example` rewrites the
+//! `INTOTO_REGENERATE_EXAMPLE=1 cargo test -p intoto-attest --test integration example::` rewrites the
 //! example (new keys, layout and attestations).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 

@@ -3,7 +3,7 @@
 //! the test pins the decision down. See docs/security.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use intoto_crypto::{
     CryptoError, MIN_RSA_BITS, PrivateKey, PublicKey, Scheme, check_keyid, keyid_of,

@@ -4,7 +4,7 @@
 //! neither Go nor the reference support are refused by name.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use intoto_crypto::{CryptoError, KeyType, PrivateKey, PublicKey, Scheme};

@@ -4,7 +4,7 @@
 //! the layout lists it under.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use intoto_crypto::{
     CryptoError, PrivateKey, PublicKey, check_keyid, keyid_of, sign_envelope, sign_metablock,

@@ -1,7 +1,7 @@
 //! Key loading, key ids and key objects against the Python reference.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use intoto_crypto::{CryptoError, KeyType, PrivateKey, PublicKey, legacy_keyid_of};
 use intoto_model::PublicKeyRecord;

@@ -2,7 +2,7 @@
 //! scheme, and every rejection reports the right variant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use intoto_crypto::{
@@ -407,7 +407,7 @@ fn random_signature_bytes_are_rejected_without_panic() {
 }
 
 /// Writes what ours produced for `tests/data/check_with_reference.py`:
-/// `cargo test -p intoto-crypto --test signatures -- --ignored write_artifacts_for_reference`.
+/// `cargo test -p intoto-crypto --test integration -- --ignored signatures::write_artifacts_for_reference`.
 #[test]
 #[ignore = "writes files for the Python cross-check; run by hand or by the xtask"]
 fn write_artifacts_for_reference() {

@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    cargo test -p intoto-crypto --test signatures -- --ignored write_artifacts_for_reference
+    cargo test -p intoto-crypto --test integration -- --ignored signatures::write_artifacts_for_reference
     .venv/bin/python crates/intoto-crypto/tests/data/check_with_reference.py
 
 The first command writes target/intoto-crypto-for-reference/ (a Metablock and a DSSE envelope

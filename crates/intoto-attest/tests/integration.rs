@@ -1,0 +1,7 @@
+//! The integration tests of this crate, one module per file, built as one test binary:
+//! one link instead of one per file (less disk and build time; `autotests = false` in
+//! Cargo.toml). Run one file's tests with `cargo test -p intoto-attest --test integration MODULE::`.
+
+mod dsse_interop;
+mod example;
+mod vectors;

@@ -1,0 +1,12 @@
+//! The integration tests of this crate, one module per file, built as one test binary:
+//! one link instead of one per file (less disk and build time; `autotests = false` in
+//! Cargo.toml). Run one file's tests with `cargo test -p intoto-crypto --test integration MODULE::`.
+
+mod adversarial;
+mod common;
+mod go_keys;
+mod gpg_fixtures;
+mod gpg_live;
+mod keyids;
+mod keys;
+mod signatures;

@@ -1,0 +1,8 @@
+//! The integration tests of this crate, one module per file, built as one test binary:
+//! one link instead of one per file (less disk and build time; `autotests = false` in
+//! Cargo.toml). Run one file's tests with `cargo test -p intoto-hash --test integration MODULE::`.
+
+mod adversarial;
+mod excludes;
+mod resolver;
+mod walk;
