@@ -5,19 +5,15 @@
 
 use std::{fs, path::PathBuf, time::Duration};
 
-use intoto_crypto::{CryptoError, KeyType, PrivateKey};
+use intoto_crypto::{CryptoError, PrivateKey};
 use intoto_model::{
-    ArtifactPath, Digest, DigestSet, Envelope, Inspection, Layout, LayoutKey, Link, Metablock,
-    ModelError, Step, StepName, Timestamp, pyjson,
+    ArtifactPath, Digest, DigestSet, Envelope, Inspection, Layout, LayoutKey, Link, ModelError,
+    Step, StepName, Timestamp,
 };
-use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
+use intoto_verify::{Options, VerificationKey, VerifyError, verify};
 
-const NOW: i64 = 1_800_000_000; // 2027-01-15
+use crate::support::{NOW, key, options, signed_metablock_under, write_metablock, write_signed};
 const H: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-fn key() -> PrivateKey {
-    PrivateKey::generate(KeyType::Ed25519).unwrap()
-}
 
 /// One step `build` by `functionary`, layout signed by `owner`, links in a temporary directory.
 struct Chain {
@@ -65,9 +61,7 @@ impl Chain {
     }
 
     fn write_link(&self, link: &Link, key: &PrivateKey) {
-        let mut mb = Metablock::new(link.to_value());
-        intoto_crypto::sign_metablock(&mut mb, key).unwrap();
-        fs::write(self.link_path(key), pyjson::metablock_file(&mb.to_value())).unwrap();
+        write_signed(&self.link_path(key), link.to_value(), key);
     }
 
     fn layout_path(&self) -> PathBuf {
@@ -75,22 +69,11 @@ impl Chain {
     }
 
     fn write_layout(&self) {
-        let mut mb = Metablock::new(self.layout.to_value());
-        intoto_crypto::sign_metablock(&mut mb, &self.owner).unwrap();
-        fs::write(self.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
+        write_signed(&self.layout_path(), self.layout.to_value(), &self.owner);
     }
 
     fn options(&self) -> Options {
-        Options {
-            link_dir: self.dir.path().to_path_buf(),
-            now_unix: NOW,
-            params: None,
-            inspections: InspectionOptions {
-                persist_links: false,
-                ..InspectionOptions::default()
-            },
-            intermediate_certs: Vec::new(),
-        }
+        options(self.dir.path())
     }
 
     fn verify_with(&self, options: &Options) -> Result<Link, VerifyError> {
@@ -153,16 +136,14 @@ fn one_key_under_ids_with_different_keyid_hash_algorithms_counts_once() {
     chain.layout.steps[0].pubkeys.push(twin.clone());
     chain.layout.steps[0].threshold = 2;
     // The same link, signed by the same key but claiming the twin id, under the twin's name.
-    let mut mb = Metablock::new(chain.link(&["app"]).to_value());
-    intoto_crypto::sign_metablock(&mut mb, &chain.functionary).unwrap();
-    if let intoto_model::Signature::Standard { keyid, .. } = &mut mb.signatures[0] {
-        *keyid = twin.clone();
-    }
     let twin_file = chain
         .dir
         .path()
         .join(format!("build.{}.link", twin.short()));
-    fs::write(twin_file, pyjson::metablock_file(&mb.to_value())).unwrap();
+    write_metablock(
+        &twin_file,
+        &signed_metablock_under(chain.link(&["app"]).to_value(), &chain.functionary, &twin),
+    );
     match chain.verify() {
         Err(VerifyError::ThresholdNotMet {
             required: 2,
@@ -230,9 +211,7 @@ fn step_and_inspection_names_cannot_make_the_verifier_read_outside_the_link_dir(
         // The layout is built as JSON: StepName itself refuses these names.
         let mut value = chain.layout.to_value();
         value["steps"][0]["name"] = serde_json::json!(name);
-        let mut mb = Metablock::new(value.clone());
-        intoto_crypto::sign_metablock(&mut mb, &chain.owner).unwrap();
-        fs::write(chain.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
+        write_signed(&chain.layout_path(), value.clone(), &chain.owner);
         let options = Options {
             link_dir: inner.clone(),
             ..chain.options()
@@ -247,9 +226,7 @@ fn step_and_inspection_names_cannot_make_the_verifier_read_outside_the_link_dir(
         value["steps"] = serde_json::json!([]);
         value["inspect"] = serde_json::json!([{"_type": "inspection", "name": name,
             "run": ["true"], "expected_materials": [], "expected_products": []}]);
-        let mut mb = Metablock::new(value);
-        intoto_crypto::sign_metablock(&mut mb, &chain.owner).unwrap();
-        fs::write(chain.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
+        write_signed(&chain.layout_path(), value, &chain.owner);
         match chain.verify_with(&options) {
             Err(VerifyError::Malformed {
                 source: ModelError::Invalid { path, .. },
@@ -360,13 +337,11 @@ fn a_sublayout_that_contains_itself_stops_at_the_depth_limit() {
     let mut sub = Layout::new(Timestamp::parse("2030-01-01T00:00:00Z").unwrap());
     sub.keys = chain.layout.keys.clone();
     sub.steps = chain.layout.steps.clone();
-    let mut mb = Metablock::new(sub.to_value());
-    intoto_crypto::sign_metablock(&mut mb, &chain.functionary).unwrap();
-    fs::write(
-        chain.link_path(&chain.functionary),
-        pyjson::metablock_file(&mb.to_value()),
-    )
-    .unwrap();
+    write_signed(
+        &chain.link_path(&chain.functionary),
+        sub.to_value(),
+        &chain.functionary,
+    );
     let sub_dir = intoto_verify::sublayout_dir_name("build", chain.functionary.keyid());
     std::os::unix::fs::symlink(".", chain.dir.path().join(sub_dir)).unwrap();
     let mut error = chain.verify().unwrap_err();

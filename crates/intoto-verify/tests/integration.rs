@@ -5,4 +5,5 @@
 mod adversarial;
 mod ite7;
 mod keyids;
+mod support;
 mod workflow;

@@ -4,13 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-use intoto_crypto::{KeyType, PrivateKey};
+use intoto_crypto::PrivateKey;
 use intoto_model::{Metablock, pyjson};
-use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
+use intoto_verify::{Options, VerificationKey, VerifyError, verify};
 use intoto_x509::{Attribute, Certificate, X509Error};
 use serde_json::json;
 
-const NOW: i64 = 1_800_000_000; // 2027-01-15
+use crate::support::{self, options, write_signed};
 
 fn data(name: &str) -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../intoto-x509/tests/data/");
@@ -30,6 +30,13 @@ fn authority(name: &str) -> (String, serde_json::Value) {
     (id, v)
 }
 
+/// write-code's link: it created foo.py.
+fn write_code_link() -> serde_json::Value {
+    json!({"_type": "link", "name": "write-code",
+        "materials": {}, "byproducts": {}, "command": [], "environment": {},
+        "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}})
+}
+
 struct Setup {
     dir: tempfile::TempDir,
     owner: PrivateKey,
@@ -45,7 +52,7 @@ impl Setup {
     /// As [`Setup::new`], with the step's threshold and one layout key in `pubkeys`.
     fn with_step(with_intermediate: bool, threshold: u64, key: Option<&PrivateKey>) -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let owner = PrivateKey::generate(KeyType::Ed25519).unwrap();
+        let owner = support::key();
         let (root_id, root) = authority("root.cert.pem");
         let mut intermediates = serde_json::Map::new();
         if with_intermediate {
@@ -71,21 +78,13 @@ impl Setup {
                 "cert_constraints": [{"common_name": "*", "dns_names": [""], "emails": [""],
                     "organizations": ["*"], "roots": ["*"],
                     "uris": ["spiffe://example.com/write-code"]}]}]});
-        let mut mb = Metablock::new(layout);
-        intoto_crypto::sign_metablock(&mut mb, &owner).unwrap();
-        std::fs::write(
-            dir.path().join("root.layout"),
-            pyjson::metablock_file(&mb.to_value()),
-        )
-        .unwrap();
+        write_signed(&dir.path().join("root.layout"), layout, &owner);
         Setup { dir, owner }
     }
 
     /// Writes the link of write-code signed by `key_file` with `cert_file` embedded.
     fn link(&self, key_file: &str, cert_file: &str) {
-        self.write_code_file(key_file, cert_file, json!({"_type": "link", "name": "write-code",
-            "materials": {}, "byproducts": {}, "command": [], "environment": {},
-            "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
+        self.write_code_file(key_file, cert_file, write_code_link());
     }
 
     /// Writes `signed` (a link or a sublayout) as write-code's file, signed by `key_file`
@@ -112,14 +111,8 @@ impl Setup {
 
     fn verify_with(&self, intermediates: &[&str]) -> Result<intoto_model::Link, VerifyError> {
         let options = Options {
-            link_dir: self.dir.path().to_path_buf(),
-            now_unix: NOW,
-            params: None,
-            inspections: InspectionOptions {
-                persist_links: false,
-                ..InspectionOptions::default()
-            },
             intermediate_certs: intermediates.iter().map(|n| cert(n)).collect(),
+            ..options(self.dir.path())
         };
         let key: VerificationKey = self.owner.public_key().clone().into();
         verify(&self.dir.path().join("root.layout"), &[key], &options).result
@@ -204,16 +197,8 @@ fn one_key_signing_as_layout_key_and_under_its_certificate_counts_once() {
         PrivateKey::from_pem(data("example.com.write-code.key.pem").as_bytes(), None).unwrap();
     let s = Setup::with_step(true, 2, Some(&key));
     // The same link twice: by the layout key (its current key id) ...
-    let mut mb = Metablock::new(json!({"_type": "link", "name": "write-code",
-        "materials": {}, "byproducts": {}, "command": [], "environment": {},
-        "products": {"foo.py": {"sha256": "74dc3727c6e89308b39e4dfedf787e37841198b1fa165a27c013544a60502549"}}}));
-    intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
     let name = format!("write-code.{}.link", key.keyid().short());
-    std::fs::write(
-        s.dir.path().join(name),
-        pyjson::metablock_file(&mb.to_value()),
-    )
-    .unwrap();
+    write_signed(&s.dir.path().join(name), write_code_link(), &key);
     // ... and under the certificate (in-toto-golang's key id of the same key).
     s.link(
         "example.com.write-code.key.pem",
@@ -233,17 +218,8 @@ fn one_key_signing_as_layout_key_and_under_its_certificate_counts_once() {
 fn link_without_certificate_does_not_count() {
     let s = Setup::new(true);
     let key = PrivateKey::from_pem(data("other.key.pem").as_bytes(), None).unwrap();
-    let mut mb = Metablock::new(
-        json!({"_type": "link", "name": "write-code", "materials": {},
-        "products": {}, "byproducts": {}, "command": [], "environment": {}}),
-    );
-    intoto_crypto::sign_metablock(&mut mb, &key).unwrap();
     let name = format!("write-code.{}.link", key.keyid().short());
-    std::fs::write(
-        s.dir.path().join(name),
-        pyjson::metablock_file(&mb.to_value()),
-    )
-    .unwrap();
+    write_signed(&s.dir.path().join(name), write_code_link(), &key);
     assert!(matches!(
         s.verify(),
         Err(VerifyError::LinksMissing { found: 0, .. })

@@ -5,30 +5,15 @@
 
 use std::{fs, path::PathBuf};
 
-use intoto_crypto::{KeyType, PrivateKey, legacy_keyid_of, sign_metablock};
+use intoto_crypto::PrivateKey;
 use intoto_model::{
-    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Layout, LayoutKey, Link, Metablock, Signature, Step,
-    StepName, Timestamp, pyjson,
+    Envelope, IN_TOTO_PAYLOAD_TYPE, KeyId, Layout, LayoutKey, Link, Step, StepName, Timestamp,
 };
-use intoto_verify::{Options, VerificationKey, VerifyError, inspect::InspectionOptions, verify};
+use intoto_verify::{VerificationKey, VerifyError, verify};
 
-const NOW: i64 = 1_800_000_000; // 2027-01-15
-
-fn legacy_id(key: &PrivateKey) -> KeyId {
-    let rec = key.public_key().record();
-    let algs = ["sha256".to_string(), "sha512".to_string()];
-    legacy_keyid_of(&rec.keytype, &rec.scheme, &rec.keyval.public, &algs)
-}
-
-/// Signs `value` with `key` but labels the signature with `keyid`.
-fn metablock_under(value: serde_json::Value, key: &PrivateKey, keyid: &KeyId) -> Metablock {
-    let mut mb = Metablock::new(value);
-    sign_metablock(&mut mb, key).unwrap();
-    if let Signature::Standard { keyid: k, .. } = &mut mb.signatures[0] {
-        *k = keyid.clone();
-    }
-    mb
-}
+use crate::support::{
+    key, legacy_id, options, signed_metablock_under, write_metablock, write_signed,
+};
 
 /// One step `build` by a functionary listed under its legacy id, as in-toto-golang writes
 /// layouts.
@@ -41,10 +26,7 @@ struct Chain {
 
 impl Chain {
     fn new() -> Chain {
-        let (owner, functionary) = (
-            PrivateKey::generate(KeyType::Ed25519).unwrap(),
-            PrivateKey::generate(KeyType::Ed25519).unwrap(),
-        );
+        let (owner, functionary) = (key(), key());
         let listed = legacy_id(&functionary);
         let mut record = functionary.public_key().to_record();
         record.keyid = Some(listed.clone());
@@ -66,13 +48,11 @@ impl Chain {
 
     fn write_link_under(&self, keyid: &KeyId) {
         let link = Link::new(StepName::new("build").unwrap());
-        let mb = metablock_under(link.to_value(), &self.functionary, keyid);
         let file = format!("build.{}.link", legacy_id(&self.functionary).short());
-        fs::write(
-            self.dir.path().join(file),
-            pyjson::metablock_file(&mb.to_value()),
-        )
-        .unwrap();
+        write_metablock(
+            &self.dir.path().join(file),
+            &signed_metablock_under(link.to_value(), &self.functionary, keyid),
+        );
     }
 
     fn layout_path(&self) -> PathBuf {
@@ -80,16 +60,7 @@ impl Chain {
     }
 
     fn verify(&self) -> Result<Link, VerifyError> {
-        let options = Options {
-            link_dir: self.dir.path().to_path_buf(),
-            now_unix: NOW,
-            params: None,
-            inspections: InspectionOptions {
-                persist_links: false,
-                ..InspectionOptions::default()
-            },
-            intermediate_certs: Vec::new(),
-        };
+        let options = options(self.dir.path());
         let keys = [VerificationKey::from(self.owner.public_key().clone())];
         verify(&self.layout_path(), &keys, &options).result
     }
@@ -99,12 +70,14 @@ impl Chain {
 fn a_layout_signed_under_the_owners_legacy_id_verifies_with_the_owners_pem_key() {
     let chain = Chain::new();
     chain.write_link_under(&legacy_id(&chain.functionary));
-    let mb = metablock_under(
-        chain.layout.to_value(),
-        &chain.owner,
-        &legacy_id(&chain.owner),
+    write_metablock(
+        &chain.layout_path(),
+        &signed_metablock_under(
+            chain.layout.to_value(),
+            &chain.owner,
+            &legacy_id(&chain.owner),
+        ),
     );
-    fs::write(chain.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
     chain.verify().unwrap();
 }
 
@@ -130,10 +103,7 @@ fn a_dsse_layout_signed_under_the_owners_legacy_id_verifies_with_the_owners_pem_
 #[test]
 fn a_functionary_listed_under_a_legacy_id_must_sign_under_that_id() {
     let chain = Chain::new();
-    let mb = Metablock::new(chain.layout.to_value());
-    let mut mb = mb;
-    sign_metablock(&mut mb, &chain.owner).unwrap();
-    fs::write(chain.layout_path(), pyjson::metablock_file(&mb.to_value())).unwrap();
+    write_signed(&chain.layout_path(), chain.layout.to_value(), &chain.owner);
     // Under the listed (legacy) id: counted.
     chain.write_link_under(&legacy_id(&chain.functionary));
     chain.verify().unwrap();

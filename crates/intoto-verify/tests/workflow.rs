@@ -3,19 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-use std::{collections::BTreeMap, path::Path};
+use std::collections::BTreeMap;
 
-use intoto_crypto::{KeyType, PrivateKey};
+use intoto_crypto::PrivateKey;
 use intoto_model::{
-    ArtifactPath, Digest, DigestSet, Envelope, IN_TOTO_PAYLOAD_TYPE, Layout, LayoutKey, Link,
-    Metablock, Step, StepName, Timestamp, pyjson,
+    ArtifactPath, Digest, DigestSet, Envelope, IN_TOTO_PAYLOAD_TYPE, Layout, LayoutKey, Link, Step,
+    StepName, Timestamp, pyjson,
 };
 use intoto_verify::{
-    LinkStatus, Options, Outcome, REPORT_VERSION, Verdict, VerificationKey, VerifyError,
-    inspect::InspectionOptions, verify,
+    LinkStatus, Options, Outcome, REPORT_VERSION, Verdict, VerificationKey, VerifyError, verify,
 };
 
-const NOW: i64 = 1_800_000_000; // 2027-01-15
+use crate::support::{
+    NOW, key, legacy_id, options, signed_metablock_under, write_metablock, write_signed,
+};
 
 struct Chain {
     dir: tempfile::TempDir,
@@ -23,10 +24,6 @@ struct Chain {
     alice: PrivateKey,
     bob: PrivateKey,
     layout: Layout,
-}
-
-fn key() -> PrivateKey {
-    PrivateKey::generate(KeyType::Ed25519).unwrap()
 }
 
 fn digest(content: &str) -> DigestSet {
@@ -113,7 +110,7 @@ impl Chain {
         products: &[(&str, &str)],
     ) {
         let link = self.link(name, materials, products);
-        self.write_signed(
+        write_signed(
             &self
                 .dir
                 .path()
@@ -123,29 +120,34 @@ impl Chain {
         );
     }
 
-    fn write_signed(&self, path: &Path, value: serde_json::Value, key: &PrivateKey) {
-        let mut mb = Metablock::new(value);
-        intoto_crypto::sign_metablock(&mut mb, key).unwrap();
-        std::fs::write(path, pyjson::metablock_file(&mb.to_value())).unwrap();
-    }
-
     fn write_layout(&self) -> std::path::PathBuf {
         let path = self.dir.path().join("root.layout");
-        self.write_signed(&path, self.layout.to_value(), &self.owner);
+        write_signed(&path, self.layout.to_value(), &self.owner);
         path
     }
 
     fn options(&self) -> Options {
-        Options {
-            link_dir: self.dir.path().to_path_buf(),
-            now_unix: NOW,
-            params: None,
-            inspections: InspectionOptions {
-                persist_links: false,
-                ..InspectionOptions::default()
-            },
-            intermediate_certs: Vec::new(),
-        }
+        options(self.dir.path())
+    }
+
+    /// Lists alice's key a second time, under its legacy key id, as a functionary of
+    /// write-code, and writes a copy of her link under that id's file name, signed as the
+    /// twin. Returns the copy's file name.
+    fn add_alice_twin(&mut self) -> String {
+        let twin_id = legacy_id(&self.alice);
+        let mut record = self.alice.public_key().to_record();
+        record.keyid = Some(twin_id.clone());
+        self.layout
+            .keys
+            .insert(twin_id.clone(), LayoutKey::Standard(record));
+        self.layout.steps[0].pubkeys.push(twin_id.clone());
+        let link = self.link("write-code", &[], &[("foo.py", "code")]);
+        let file = format!("write-code.{}.link", twin_id.short());
+        write_metablock(
+            &self.dir.path().join(&file),
+            &signed_metablock_under(link.to_value(), &self.alice, &twin_id),
+        );
+        file
     }
 
     fn verify(&self) -> Result<Link, VerifyError> {
@@ -229,7 +231,7 @@ fn a_link_signed_by_an_unauthorized_key_does_not_count() {
     let chain = Chain::new();
     // Bob's key signs the write-code link but stores it under alice's file name.
     let link = chain.link("write-code", &[], &[("foo.py", "code")]);
-    chain.write_signed(
+    write_signed(
         &chain
             .dir
             .path()
@@ -353,36 +355,8 @@ fn thresholds_count_distinct_functionaries_and_links_must_agree() {
 #[test]
 fn the_same_key_under_two_ids_counts_once() {
     let mut chain = Chain::new();
-    // Alice's key listed a second time under a legacy-style key id.
-    let mut record = chain.alice.public_key().to_record();
-    let twin_id = intoto_crypto::legacy_keyid_of(
-        &record.keytype,
-        &record.scheme,
-        &record.keyval.public,
-        &["sha256".into(), "sha512".into()],
-    );
-    record.keyid = Some(twin_id.clone());
-    chain
-        .layout
-        .keys
-        .insert(twin_id.clone(), LayoutKey::Standard(record));
-    chain.layout.steps[0].pubkeys.push(twin_id.clone());
     chain.layout.steps[0].threshold = 2;
-    // A copy of alice's link under the twin's file name, signed as the twin.
-    let link = chain.link("write-code", &[], &[("foo.py", "code")]);
-    let mut mb = Metablock::new(link.to_value());
-    intoto_crypto::sign_metablock(&mut mb, &chain.alice).unwrap();
-    if let intoto_model::Signature::Standard { keyid, .. } = &mut mb.signatures[0] {
-        *keyid = twin_id.clone();
-    }
-    std::fs::write(
-        chain
-            .dir
-            .path()
-            .join(format!("write-code.{}.link", twin_id.short())),
-        pyjson::metablock_file(&mb.to_value()),
-    )
-    .unwrap();
+    chain.add_alice_twin();
     match chain.verify() {
         Err(VerifyError::ThresholdNotMet { found, .. }) => assert_eq!(found, 1),
         other => panic!("{other:?}"),
@@ -444,7 +418,7 @@ fn a_sublayout_stands_in_for_its_step() {
     let mut edit = Step::new(StepName::new("edit").unwrap());
     edit.pubkeys = vec![dave.keyid().clone()];
     sub.steps = vec![edit];
-    chain.write_signed(
+    write_signed(
         &chain
             .dir
             .path()
@@ -458,7 +432,7 @@ fn a_sublayout_stands_in_for_its_step() {
         .join(format!("write-code.{}", chain.alice.keyid().short()));
     std::fs::create_dir(&sub_dir).unwrap();
     let edit_link = chain.link("edit", &[], &[("foo.py", "code")]);
-    chain.write_signed(
+    write_signed(
         &sub_dir.join(format!("edit.{}.link", dave.keyid().short())),
         edit_link.to_value(),
         &dave,
@@ -569,7 +543,7 @@ fn the_report_says_why_a_link_was_skipped() {
     let chain = Chain::new();
     // Bob's signature under alice's file name: alice's key checks it and it fails.
     let link = chain.link("write-code", &[], &[("foo.py", "code")]);
-    chain.write_signed(
+    write_signed(
         &chain
             .dir
             .path()
@@ -609,31 +583,7 @@ fn the_report_says_why_a_link_was_skipped() {
 #[test]
 fn the_report_marks_a_second_link_by_the_same_functionary() {
     let mut chain = Chain::new();
-    let mut record = chain.alice.public_key().to_record();
-    let twin_id = intoto_crypto::legacy_keyid_of(
-        &record.keytype,
-        &record.scheme,
-        &record.keyval.public,
-        &["sha256".into(), "sha512".into()],
-    );
-    record.keyid = Some(twin_id.clone());
-    chain
-        .layout
-        .keys
-        .insert(twin_id.clone(), LayoutKey::Standard(record));
-    chain.layout.steps[0].pubkeys.push(twin_id.clone());
-    let link = chain.link("write-code", &[], &[("foo.py", "code")]);
-    let mut mb = Metablock::new(link.to_value());
-    intoto_crypto::sign_metablock(&mut mb, &chain.alice).unwrap();
-    if let intoto_model::Signature::Standard { keyid, .. } = &mut mb.signatures[0] {
-        *keyid = twin_id.clone();
-    }
-    let file = format!("write-code.{}.link", twin_id.short());
-    std::fs::write(
-        chain.dir.path().join(&file),
-        pyjson::metablock_file(&mb.to_value()),
-    )
-    .unwrap();
+    let file = chain.add_alice_twin();
     let report = chain.outcome().report;
     assert_eq!(report.verdict, Verdict::Pass);
     let twin = report.steps[0]
@@ -642,7 +592,10 @@ fn the_report_marks_a_second_link_by_the_same_functionary() {
         .find(|l| l.file.ends_with(&file))
         .unwrap();
     assert_eq!(twin.status, LinkStatus::Duplicate);
-    assert_eq!(twin.authorized_key, Some(twin_id.to_string()));
+    assert_eq!(
+        twin.authorized_key,
+        Some(legacy_id(&chain.alice).to_string())
+    );
     assert!(
         twin.reason
             .as_deref()
@@ -662,7 +615,7 @@ fn the_report_nests_a_sublayouts_report_in_its_step() {
     edit.pubkeys = vec![dave.keyid().clone()];
     sub.steps = vec![edit];
     let sub_file = format!("write-code.{}.link", chain.alice.keyid().short());
-    chain.write_signed(
+    write_signed(
         &chain.dir.path().join(&sub_file),
         sub.to_value(),
         &chain.alice,
@@ -674,7 +627,7 @@ fn the_report_nests_a_sublayouts_report_in_its_step() {
     std::fs::create_dir(&sub_dir).unwrap();
     let edit_file = sub_dir.join(format!("edit.{}.link", dave.keyid().short()));
     let edit_link = chain.link("edit", &[], &[("foo.py", "code")]);
-    chain.write_signed(&edit_file, edit_link.to_value(), &dave);
+    write_signed(&edit_file, edit_link.to_value(), &dave);
 
     let report = chain.outcome().report;
     assert_eq!(report.verdict, Verdict::Pass);
