@@ -96,19 +96,20 @@ pub fn run() -> anyhow::Result<Report> {
     )?;
     copy(&owner, "root.layout", &client)?;
     copy(&bob, "foo.tar.gz", &client)?;
+    let verify = [
+        "verify",
+        "-l",
+        "root.layout",
+        "--verification-keys",
+        "owner.pub",
+        "--link-dir",
+        "../links",
+        "--no-inspection-links",
+    ];
     demo.step(
         &client,
         "The client verifies the package against the layout and the links",
-        &[
-            "verify",
-            "-l",
-            "root.layout",
-            "--verification-keys",
-            "owner.pub",
-            "--link-dir",
-            "../links",
-            "--no-inspection-links",
-        ],
+        &verify,
         0,
     )?;
 
@@ -123,16 +124,7 @@ pub fn run() -> anyhow::Result<Report> {
     demo.step(
         &client,
         "An attacker swaps the package: verification fails (exit 1) and says why",
-        &[
-            "verify",
-            "-l",
-            "root.layout",
-            "--verification-keys",
-            "owner.pub",
-            "--link-dir",
-            "../links",
-            "--no-inspection-links",
-        ],
+        &verify,
         1,
     )?;
     Ok(report.finish())
