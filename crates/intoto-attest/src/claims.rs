@@ -7,12 +7,12 @@
 //! Signatures are checked with the layout's keys before the payload is read; a file that no
 //! layout key signed is skipped (and reported), as in the prototype.
 
-use std::{collections::BTreeMap, fs, io::Read, path::Path};
+use std::{collections::BTreeMap, fs, path::Path};
 
 use intoto_crypto::{PublicKey, verify_envelope, verify_metablock};
 use intoto_model::{
-    IN_TOTO_PAYLOAD_TYPE, Link, ModelError, SignedDocument, Statement, json::MAX_DOCUMENT_BYTES,
-    json::parse_strict, predicate::LinkPredicate,
+    IN_TOTO_PAYLOAD_TYPE, Link, ModelError, SignedDocument, Statement, json::parse_strict,
+    predicate::LinkPredicate,
 };
 use serde_json::Value;
 
@@ -190,26 +190,10 @@ pub fn statement_of(doc: &SignedDocument) -> Result<Statement, ModelError> {
     }
 }
 
-/// Reads a file with the metadata size limit.
+/// Reads a file with the metadata size limit; a fifo, device or directory is refused
+/// without blocking (see [`intoto_model::file::read_metadata_file`]).
 pub fn read_limited(path: &Path) -> Result<Vec<u8>, AttestError> {
-    let io = |error| AttestError::Io {
-        path: path.to_path_buf(),
-        error,
-    };
-    let file = fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(AttestError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: MAX_DOCUMENT_BYTES,
-        });
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    Ok(bytes)
+    Ok(intoto_model::file::read_metadata_file(path)?)
 }
 
 #[cfg(test)]

@@ -26,6 +26,14 @@ pub enum AttestError {
         /// The limit.
         limit: u64,
     },
+    /// A path is a directory, fifo, socket or device (a fifo would block the reader).
+    #[error("{path} is a {kind}, not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
     /// Metadata does not follow its format; `source` names the JSON path.
     #[error("{file}: {error}")]
     Malformed {
@@ -186,5 +194,21 @@ pub enum Failure {
 impl From<Failure> for AttestError {
     fn from(f: Failure) -> Self {
         AttestError::Verification(Box::new(f))
+    }
+}
+
+impl From<intoto_model::file::FileError> for AttestError {
+    fn from(e: intoto_model::file::FileError) -> Self {
+        use intoto_model::file::FileError;
+        match e {
+            FileError::Io { path, source } => AttestError::Io {
+                path,
+                error: source,
+            },
+            FileError::TooLarge { path, size, limit } => {
+                AttestError::TooLarge { path, size, limit }
+            }
+            FileError::NotAFile { path, kind } => AttestError::NotAFile { path, kind },
+        }
     }
 }

@@ -1,34 +1,14 @@
 //! Reading metadata and key files with a size limit, and writing output files.
 
-use std::{fs, io::Read, path::Path};
+use std::path::Path;
 
-use anyhow::{Context, bail};
-use intoto_model::{SignedDocument, json::MAX_DOCUMENT_BYTES};
+use anyhow::Context;
+use intoto_model::SignedDocument;
 
-/// Reads a whole file, refusing files larger than [`MAX_DOCUMENT_BYTES`] before reading them.
+/// Reads a whole file, refusing files larger than the metadata size limit before reading them
+/// and fifos, devices and directories without blocking.
 pub fn read_limited(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file = fs::File::open(path).with_context(|| format!("cannot open '{}'", path.display()))?;
-    let size = file
-        .metadata()
-        .with_context(|| format!("cannot stat '{}'", path.display()))?
-        .len();
-    if size > MAX_DOCUMENT_BYTES {
-        bail!(
-            "'{}' is {size} bytes, more than the limit of {MAX_DOCUMENT_BYTES} bytes",
-            path.display()
-        );
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read '{}'", path.display()))?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        bail!(
-            "'{}' grew beyond the size limit while being read",
-            path.display()
-        );
-    }
-    Ok(bytes)
+    Ok(intoto_model::file::read_metadata_file(path)?)
 }
 
 /// Reads a PEM file (key or certificate) with the same size limit; it must be UTF-8 text.

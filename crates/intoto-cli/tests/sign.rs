@@ -146,7 +146,7 @@ fn missing_file_is_exit_2_naming_it() {
     let out = verify(Path::new("/nonexistent/x.link"), &[key("ed25519.pub")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("cannot open '/nonexistent/x.link'"),
+        stderr(&out).contains("cannot read '/nonexistent/x.link'"),
         "{}",
         stderr(&out)
     );

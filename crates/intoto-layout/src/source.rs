@@ -494,26 +494,19 @@ impl Converter<'_> {
 }
 
 /// Reads a PEM public key file, with a scheme other than its type's default if asked. Only
-/// regular files are read, and at most [`MAX_KEY_FILE_BYTES`] of them (a key path such as
-/// `/dev/zero` must not make the conversion read forever).
+/// regular files are read (a key path such as `/dev/zero` or a fifo must not make the
+/// conversion read or wait forever), and a public key has at most [`MAX_KEY_FILE_BYTES`].
 pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the key file: {e}"))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("cannot read the key file: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
+    use intoto_model::file::{FileError, read_metadata_file};
+    let bytes = read_metadata_file(path).map_err(|e| match e {
+        FileError::NotAFile { kind, .. } => format!("a {kind}, not a regular file"),
+        FileError::Io { source, .. } => format!("cannot read the key file: {source}"),
+        FileError::TooLarge { .. } => too_large_key(),
+    })?;
+    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+        return Err(too_large_key());
     }
-    let mut pem = String::new();
-    file.take(MAX_KEY_FILE_BYTES + 1)
-        .read_to_string(&mut pem)
-        .map_err(|e| format!("cannot read the key file: {e}"))?;
-    if pem.len() as u64 > MAX_KEY_FILE_BYTES {
-        return Err(format!(
-            "the key file has more than {MAX_KEY_FILE_BYTES} bytes, too many for a public key"
-        ));
-    }
+    let pem = String::from_utf8(bytes).map_err(|_| "the key file is not UTF-8 text".to_string())?;
     let key = PublicKey::from_pem(&pem).map_err(|e| e.to_string())?;
     match scheme {
         None => Ok(key),
@@ -522,4 +515,8 @@ pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String
             key.with_scheme(scheme).map_err(|e| e.to_string())
         }
     }
+}
+
+fn too_large_key() -> String {
+    format!("the key file has more than {MAX_KEY_FILE_BYTES} bytes, too many for a public key")
 }

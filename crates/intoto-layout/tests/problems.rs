@@ -115,12 +115,24 @@ fn functionary_not_listed() {
 
 #[test]
 fn key_file_missing_or_not_a_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("carol.pub");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_str().unwrap();
     for (file, expected) in [
         ("nothing.pub", "cannot read the key file"),
         ("README.md", ""),
-        // Not read at all: a device or a directory could make the conversion read forever.
-        ("/dev/zero", "not a regular file"),
-        (".", "not a regular file"),
+        // Not read at all: a device or a directory could make the conversion read forever,
+        // and opening a fifo nobody writes to would wait forever.
+        ("/dev/zero", "a character device, not a regular file"),
+        (".", "a directory, not a regular file"),
+        (fifo, "a fifo, not a regular file"),
     ] {
         let text = format!(
             "[functionaries]\ncarol = \"{file}\"\n[[step]]\nname = \"a\"\nfunctionaries = [\"carol\"]\n"

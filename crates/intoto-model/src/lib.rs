@@ -3,7 +3,8 @@
 //! The in-toto metadata model: the signature wrappers ([`Metablock`], DSSE [`Envelope`]), the
 //! layout, link and attestation types, canonical JSON as securesystemslib writes it, and strict
 //! parsing that names the JSON path of every problem. No cryptography and no I/O: bytes in,
-//! typed values out.
+//! typed values out; the one exception, reading a metadata file safely
+//! (`file::read_metadata_file`), is behind the `fs` feature.
 //!
 //! ```
 //! use intoto_model::SignedDocument;
@@ -41,6 +42,8 @@ mod cert_constraint;
 mod content;
 mod digest;
 mod error;
+#[cfg(feature = "fs")]
+pub mod file;
 pub mod hex;
 pub mod json;
 mod key;

@@ -10,7 +10,10 @@ use std::{
 
 use intoto_crypto::PrivateKey;
 use intoto_hash::{Progress, RecordOptions};
-use intoto_model::{Link, SignedDocument, StepName, json::MAX_DOCUMENT_BYTES};
+use intoto_model::{
+    Link, SignedDocument, StepName,
+    file::{FileError, read_metadata_file},
+};
 
 use crate::{
     RecordError, Recording, Side, Signer, Step, Wrapper,
@@ -172,24 +175,27 @@ fn read_unfinished(
     path: PathBuf,
     name: &StepName,
 ) -> Result<(SignedDocument, PathBuf), RecordError> {
-    let bytes = match fs::metadata(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let bytes = match read_metadata_file(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => {
             return Err(RecordError::UnfinishedMissing {
                 step: name.to_string(),
                 path,
             });
         }
-        Ok(meta) if meta.len() > MAX_DOCUMENT_BYTES => {
-            return Err(invalid(
-                &path,
-                format!("larger than {MAX_DOCUMENT_BYTES} bytes"),
-            ));
+        Err(FileError::Io { source, .. }) => {
+            return Err(RecordError::Io {
+                action: "read",
+                path,
+                source,
+            });
         }
-        _ => fs::read(&path).map_err(|source| RecordError::Io {
-            action: "read",
-            path: path.clone(),
-            source,
-        })?,
+        Err(FileError::TooLarge { limit, .. }) => {
+            return Err(invalid(&path, format!("larger than {limit} bytes")));
+        }
+        Err(FileError::NotAFile { kind, .. }) => {
+            return Err(invalid(&path, format!("a {kind}, not a regular file")));
+        }
     };
     let document = SignedDocument::from_slice(&bytes).map_err(|e| invalid(&path, e.to_string()))?;
     Ok((document, path))

@@ -1,17 +1,12 @@
 //! Reading signed metadata files for the workflow: size-limited reads, strict parsing, and
 //! turning verified content into typed layouts and links.
 
-use std::{
-    borrow::Cow,
-    fs,
-    io::{ErrorKind, Read},
-    path::Path,
-};
+use std::{borrow::Cow, path::Path};
 
 use intoto_model::{
     IN_TOTO_PAYLOAD_TYPE, Layout, Link, ModelError, ResourceDescriptor, STATEMENT_V0_1,
     STATEMENT_V1, SignedDocument, Statement,
-    json::MAX_DOCUMENT_BYTES,
+    file::read_metadata_file,
     json::parse_strict,
     predicate::{LINK_V0_3, LinkPredicate},
 };
@@ -21,43 +16,20 @@ use crate::VerifyError;
 
 /// Reads and parses a signed metadata file. `Ok(None)` when the file does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<SignedDocument>, VerifyError> {
-    match fs::File::open(path) {
-        Ok(file) => read_open(path, file).map(Some),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(VerifyError::Io {
-            path: path.to_path_buf(),
-            source,
-        }),
+    match read_metadata_file(path) {
+        Ok(bytes) => parse(path, &bytes).map(Some),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// Reads and parses a signed metadata file that must exist.
 pub fn read(path: &Path) -> Result<SignedDocument, VerifyError> {
-    let file = fs::File::open(path).map_err(|source| VerifyError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_open(path, file)
+    parse(path, &read_metadata_file(path)?)
 }
 
-fn read_open(path: &Path, file: fs::File) -> Result<SignedDocument, VerifyError> {
-    let io = |source| VerifyError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = file.metadata().map_err(io)?.len();
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(VerifyError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit: MAX_DOCUMENT_BYTES,
-        });
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    SignedDocument::from_slice(&bytes).map_err(|source| VerifyError::Malformed {
+fn parse(path: &Path, bytes: &[u8]) -> Result<SignedDocument, VerifyError> {
+    SignedDocument::from_slice(bytes).map_err(|source| VerifyError::Malformed {
         path: path.to_path_buf(),
         source,
     })

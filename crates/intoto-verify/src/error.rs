@@ -27,6 +27,14 @@ pub enum VerifyError {
         /// The limit.
         limit: u64,
     },
+    /// A metadata path is a directory, fifo, socket or device (a fifo would block the reader).
+    #[error("'{path}' is a {kind}, not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
     /// A metadata file is malformed.
     #[error("'{path}' is not valid in-toto metadata: {source}")]
     Malformed {
@@ -207,4 +215,17 @@ pub enum VerifyError {
         /// What happened.
         reason: String,
     },
+}
+
+impl From<intoto_model::file::FileError> for VerifyError {
+    fn from(e: intoto_model::file::FileError) -> Self {
+        use intoto_model::file::FileError;
+        match e {
+            FileError::Io { path, source } => VerifyError::Io { path, source },
+            FileError::TooLarge { path, size, limit } => {
+                VerifyError::TooLarge { path, size, limit }
+            }
+            FileError::NotAFile { path, kind } => VerifyError::NotAFile { path, kind },
+        }
+    }
 }

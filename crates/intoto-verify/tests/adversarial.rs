@@ -247,6 +247,40 @@ fn an_expired_layout_is_refused() {
     }
 }
 
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_in_place_of_a_link_or_layout_is_refused_without_blocking() {
+    // Nobody ever writes to the fifos: opening or reading them the usual way would hang.
+    let chain = Chain::new();
+    chain.write_layout();
+    let link = chain.link_path(&chain.functionary);
+    fs::remove_file(&link).unwrap();
+    mkfifo(&link);
+    match chain.verify_with(&chain.options()) {
+        Err(VerifyError::NotAFile { path, kind }) => assert_eq!((path, kind), (link, "fifo")),
+        other => panic!("{other:?}"),
+    }
+    fs::remove_file(chain.layout_path()).unwrap();
+    mkfifo(&chain.layout_path());
+    match chain.verify_with(&chain.options()) {
+        Err(e @ VerifyError::NotAFile { .. }) => assert_eq!(
+            e.to_string(),
+            format!(
+                "'{}' is a fifo, not a regular file",
+                chain.layout_path().display()
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_2_gib_layout_or_link_is_refused_before_it_is_read() {
     let chain = Chain::new();
