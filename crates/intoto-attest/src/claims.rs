@@ -77,7 +77,9 @@ pub fn statement_from_link(link: &Link) -> Statement {
 }
 
 impl Evidence {
-    /// Loads every attestation file of `dir` (not recursive).
+    /// Loads every attestation file of `dir` (not recursive): each entry named like one
+    /// (`STEP[.KEYID8].json` or `.link`). Symbolic links are followed; an entry of that name
+    /// that is not a regular file (a directory, a fifo) is an error, not skipped.
     pub fn load_dir(dir: &Path, keys: &BTreeMap<String, PublicKey>) -> Result<Self, AttestError> {
         let io = |error| AttestError::Io {
             path: dir.to_path_buf(),
@@ -86,8 +88,7 @@ impl Evidence {
         let mut names = Vec::new();
         for entry in fs::read_dir(dir).map_err(io)? {
             let entry = entry.map_err(io)?;
-            if entry.file_type().map_err(io)?.is_file()
-                && let Some(name) = entry.file_name().to_str()
+            if let Some(name) = entry.file_name().to_str()
                 && step_of(name).is_some()
             {
                 names.push(name.to_owned());
@@ -199,6 +200,31 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, AttestError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn attestation_entries_are_read_through_links_and_never_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.txt");
+        fs::write(&target, b"not json").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("build.json")).unwrap();
+        // Read through the symbolic link (so its content is judged), not skipped.
+        assert!(matches!(
+            Evidence::load_dir(dir.path(), &BTreeMap::new()),
+            Err(AttestError::Malformed { file, .. }) if file == "build.json"
+        ));
+        fs::remove_file(dir.path().join("build.json")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("test.json"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // A fifo named like an attestation: refused by kind, without blocking.
+        assert!(matches!(
+            Evidence::load_dir(dir.path(), &BTreeMap::new()),
+            Err(AttestError::NotAFile { kind: "fifo", .. })
+        ));
+    }
 
     #[test]
     fn step_names_from_file_names() {
