@@ -5,12 +5,10 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Output,
 };
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_in-toto"))
-}
+use crate::support::in_toto as bin;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

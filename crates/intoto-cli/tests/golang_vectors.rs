@@ -21,6 +21,8 @@ use std::{
 
 use serde_json::Value;
 
+use crate::support::stderr;
+
 /// Alice's key id as in-toto-golang computes it (with `keyid_hash_algorithms`): the id the
 /// root layouts are signed under.
 const ALICE_GO_KEYID: &str = "70ca5750c2eda80b18f41f4ec5f92146789b5d68dd09577be422a0159bd13680";
@@ -60,10 +62,6 @@ fn verify_at(dir: &Path, layout: &str, key: &str, time: &str) -> Output {
         .args(["--verification-keys", key, "--as-of", time])
         .output()
         .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn assert_passes(out: &Output) {

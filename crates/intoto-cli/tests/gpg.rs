@@ -15,6 +15,8 @@ use intoto_crypto::gpg::GpgProgram;
 use intoto_model::LayoutKey;
 use serde_json::json;
 
+use crate::support::stderr;
+
 /// A keyring in a temporary directory holding one primary signing key.
 struct Keyring {
     home: tempfile::TempDir,
@@ -97,10 +99,6 @@ fn bin(dir: &Path, args: &[&str]) -> Output {
         .env_remove("GNUPG")
         .output()
         .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn home_str(k: &Keyring) -> &str {

@@ -14,5 +14,6 @@ mod layout;
 mod match_products;
 mod run;
 mod sign;
+mod support;
 mod terminal;
 mod verify_report;

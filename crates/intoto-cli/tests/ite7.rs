@@ -7,12 +7,14 @@
 use std::{
     fs,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Output,
 };
 
 use intoto_crypto::{KeyType, PrivateKey};
 use intoto_model::{Metablock, pyjson};
 use serde_json::{Value, json};
+
+use crate::support::{run_in as bin, stderr};
 
 /// The time verifications run at (`--as-of`): in-toto-golang's certificates expire in 2031
 /// and the layout in 2030, so the tests do not depend on today's date.
@@ -22,14 +24,6 @@ fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../intoto-x509/tests/data")
         .join(name)
-}
-
-fn bin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_in-toto"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 /// `in-toto verify` of `root.layout` with `owner.pub` at [`CLOCK`], plus `extra` arguments.
@@ -45,10 +39,6 @@ fn verify(dir: &Path, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     bin(dir, &args)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A layout like in-toto-golang's `certs/layout.tmpl` (root only, no intermediates), signed

@@ -9,6 +9,8 @@ use std::{
     process::{Command, Output},
 };
 
+use crate::support::stderr;
+
 fn bin(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_in-toto"));
     c.current_dir(dir);
@@ -21,10 +23,6 @@ fn demo() -> PathBuf {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     bin(dir).args(args).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn ok(dir: &Path, args: &[&str]) -> Output {

@@ -3,21 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output},
-};
+use std::path::{Path, PathBuf};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_in-toto"))
-}
+use crate::support::{in_toto as bin, stdout};
 
 fn key() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec-tests/keys/ed25519.pem")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Records `a.txt` and `b.txt` as products of a step and returns the link's path.

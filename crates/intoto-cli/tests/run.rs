@@ -3,13 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 
-use std::{
-    fs,
-    path::Path,
-    process::{Command, Output},
-};
+use std::{fs, path::Path};
 
 use serde_json::Value;
+
+use crate::support::{run_in as bin, stderr};
 
 struct Dir {
     tmp: tempfile::TempDir,
@@ -27,18 +25,6 @@ fn setup() -> Dir {
         tmp,
         keyid8: keyid.trim()[..8].to_string(),
     }
-}
-
-fn bin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_in-toto"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn signed(path: &Path) -> Value {

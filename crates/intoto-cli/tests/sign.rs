@@ -8,9 +8,7 @@ use std::{
     process::{Command, Output},
 };
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_in-toto"))
-}
+use crate::support::{in_toto as bin, stderr};
 
 fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec-tests")
@@ -22,10 +20,6 @@ fn signed(name: &str) -> PathBuf {
 
 fn key(name: &str) -> PathBuf {
     vectors().join("keys").join(name)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn verify(file: &Path, keys: &[PathBuf]) -> Output {

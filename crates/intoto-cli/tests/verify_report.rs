@@ -12,6 +12,8 @@ use std::{
 
 use serde_json::Value;
 
+use crate::support::{stderr, stdout};
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -198,14 +200,6 @@ fn the_schema_rejects_reports_that_break_it() {
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("layout_keys");
     assert!(!validator.is_valid(&missing));
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
