@@ -3,11 +3,12 @@
 //! `stat` only for symlinks and directories), directories listed in parallel with rayon.
 
 use std::{
-    fs::{self, FileType, Metadata},
+    fs::{self, Metadata},
     io,
     path::{Path, PathBuf},
 };
 
+use intoto_model::file::file_kind;
 use rayon::prelude::*;
 
 use crate::{Excludes, HashError, SkipReason, Skipped, paths};
@@ -79,7 +80,7 @@ impl Walker<'_> {
         } else {
             Err(HashError::SpecialFile {
                 path: name.to_string(),
-                kind: special_kind(&meta.file_type()),
+                kind: file_kind(&meta.file_type()),
             })
         }
     }
@@ -140,7 +141,7 @@ impl Walker<'_> {
                     Ok(meta) => {
                         return Err(HashError::SpecialFile {
                             path: child,
-                            kind: special_kind(&meta.file_type()),
+                            kind: file_kind(&meta.file_type()),
                         });
                     }
                     Err(e) if is_missing(&e) => listing.skipped.push(Skipped {
@@ -157,7 +158,7 @@ impl Walker<'_> {
             } else {
                 return Err(HashError::SpecialFile {
                     path: child,
-                    kind: special_kind(&file_type),
+                    kind: file_kind(&file_type),
                 });
             }
         }
@@ -248,28 +249,6 @@ fn ancestor(meta: &Metadata, name: &str) -> Ancestor {
         id,
         name: name.to_string(),
     }
-}
-
-/// A human name for a file type that is neither a regular file nor a directory.
-pub(crate) fn special_kind(file_type: &FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "fifo";
-        }
-        if file_type.is_socket() {
-            return "socket";
-        }
-        if file_type.is_block_device() {
-            return "block device";
-        }
-        if file_type.is_char_device() {
-            return "character device";
-        }
-    }
-    let _ = file_type;
-    "special file"
 }
 
 #[cfg(test)]

@@ -497,15 +497,14 @@ impl Converter<'_> {
 /// regular files are read (a key path such as `/dev/zero` or a fifo must not make the
 /// conversion read or wait forever), and a public key has at most [`MAX_KEY_FILE_BYTES`].
 pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String> {
-    use intoto_model::file::{FileError, read_metadata_file};
-    let bytes = read_metadata_file(path).map_err(|e| match e {
+    use intoto_model::file::{FileError, read_file_within};
+    let bytes = read_file_within(path, MAX_KEY_FILE_BYTES).map_err(|e| match e {
         FileError::NotAFile { kind, .. } => format!("a {kind}, not a regular file"),
         FileError::Io { source, .. } => format!("cannot read the key file: {source}"),
-        FileError::TooLarge { .. } => too_large_key(),
+        FileError::TooLarge { .. } => format!(
+            "the key file has more than {MAX_KEY_FILE_BYTES} bytes, too many for a public key"
+        ),
     })?;
-    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
-        return Err(too_large_key());
-    }
     let pem = String::from_utf8(bytes).map_err(|_| "the key file is not UTF-8 text".to_string())?;
     let key = PublicKey::from_pem(&pem).map_err(|e| e.to_string())?;
     match scheme {
@@ -515,8 +514,4 @@ pub fn load_key(path: &Path, scheme: Option<String>) -> Result<PublicKey, String
             key.with_scheme(scheme).map_err(|e| e.to_string())
         }
     }
-}
-
-fn too_large_key() -> String {
-    format!("the key file has more than {MAX_KEY_FILE_BYTES} bytes, too many for a public key")
 }

@@ -1,5 +1,6 @@
-//! [`read_metadata_file`]: the one place the metadata crates read a file (feature `fs`), so
-//! that every reader of layouts, links, attestations and keys gets the same defences.
+//! [`read_metadata_file`] (and [`read_file_within`] for a smaller limit): the one place the
+//! metadata crates read a file (feature `fs`), so that every reader of layouts, links,
+//! attestations and keys gets the same defences.
 //!
 //! The rest of this crate does no I/O. Reading is here, next to [`MAX_DOCUMENT_BYTES`],
 //! because the verifier, the attestation reader and the CLI each need it and it is easy to
@@ -53,10 +54,17 @@ impl FileError {
 }
 
 /// Reads the whole file at `path`, which must be a regular file (symbolic links are followed)
-/// of at most [`MAX_DOCUMENT_BYTES`]. On Unix the file is opened with `O_NONBLOCK`, so a fifo
-/// in its place is refused instead of blocking the reader; the type is checked on the opened
-/// descriptor, so swapping the file between a check and the open changes nothing.
+/// of at most [`MAX_DOCUMENT_BYTES`]: [`read_file_within`] with the metadata size limit.
 pub fn read_metadata_file(path: &Path) -> Result<Vec<u8>, FileError> {
+    read_file_within(path, MAX_DOCUMENT_BYTES)
+}
+
+/// Reads the whole file at `path`, which must be a regular file (symbolic links are followed)
+/// of at most `limit` bytes; no more than `limit + 1` bytes are ever read. On Unix the file
+/// is opened with `O_NONBLOCK`, so a fifo in its place is refused instead of blocking the
+/// reader; the type is checked on the opened descriptor, so swapping the file between a
+/// check and the open changes nothing.
+pub fn read_file_within(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let io = |source| FileError::Io {
         path: path.to_path_buf(),
         source,
@@ -66,22 +74,20 @@ pub fn read_metadata_file(path: &Path) -> Result<Vec<u8>, FileError> {
     if !meta.is_file() {
         return Err(FileError::NotAFile {
             path: path.to_path_buf(),
-            kind: kind_of(&meta.file_type()),
+            kind: file_kind(&meta.file_type()),
         });
     }
     let too_large = |size| FileError::TooLarge {
         path: path.to_path_buf(),
         size,
-        limit: MAX_DOCUMENT_BYTES,
+        limit,
     };
-    if meta.len() > MAX_DOCUMENT_BYTES {
+    if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
@@ -101,7 +107,9 @@ fn open_nonblocking(path: &Path) -> io::Result<fs::File> {
     fs::File::open(path)
 }
 
-fn kind_of(file_type: &fs::FileType) -> &'static str {
+/// A human name for a file type that is not a regular file (`fifo`, `socket`, `character
+/// device`, `block device`, `directory`), in errors that refuse it.
+pub fn file_kind(file_type: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt as _;
@@ -135,6 +143,18 @@ mod tests {
         let path = dir.path().join("a.link");
         fs::write(&path, b"{}").unwrap();
         assert_eq!(read_metadata_file(&path).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_file_over_the_given_limit_is_refused_naming_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.pub");
+        fs::write(&path, [b'x'; 11]).unwrap();
+        assert_eq!(read_file_within(&path, 11).unwrap().len(), 11);
+        match read_file_within(&path, 10) {
+            Err(FileError::TooLarge { size, limit, .. }) => assert_eq!((size, limit), (11, 10)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
